@@ -1,0 +1,237 @@
+#include "core/config.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cstdlib>
+#include <toml++/toml.h>
+
+namespace parley::core {
+namespace {
+
+using Setter = std::function<Status(Config&, std::string_view)>;
+
+Setter str(std::string Config::*member) {
+  return [member](Config& c, std::string_view v) -> Status {
+    c.*member = std::string(v);
+    return {};
+  };
+}
+
+template <class Int>
+Result<Int> to_int(std::string_view v, long long lo, long long hi) {
+  long long n = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc{} || p != v.data() + v.size()) return fail(Errc::invalid_argument, "expected an integer");
+  if (n < lo || n > hi) return fail(Errc::invalid_argument, fmt::format("must be between {} and {}", lo, hi));
+  return static_cast<Int>(n);
+}
+
+template <class Int, class Owner = Config>
+Setter integer(Int Owner::*member, long long lo, long long hi) {
+  return [member, lo, hi](Config& c, std::string_view v) -> Status {
+    auto n = to_int<Int>(v, lo, hi);
+    if (!n) return std::unexpected(n.error());
+    c.*member = *n;
+    return {};
+  };
+}
+
+Setter rate(int RateLimits::*member) {
+  return [member](Config& c, std::string_view v) -> Status {
+    auto n = to_int<int>(v, 1, 1'000'000);
+    if (!n) return std::unexpected(n.error());
+    c.rate_limits.*member = *n;
+    return {};
+  };
+}
+
+Setter listen(std::string Config::*member) {
+  return [member](Config& c, std::string_view v) -> Status {
+    if (auto hp = parse_host_port(v); !hp) return std::unexpected(hp.error());
+    c.*member = std::string(v);
+    return {};
+  };
+}
+
+Setter log_level() {
+  return [](Config& c, std::string_view v) -> Status {
+    static constexpr std::string_view kLevels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+    for (auto l : kLevels) {
+      if (v == l) {
+        c.log_level = std::string(v);
+        return {};
+      }
+    }
+    return fail(Errc::invalid_argument, "must be one of trace, debug, info, warn, error, critical, off");
+  };
+}
+
+struct Setting {
+  SettingInfo info;
+  Setter set;
+};
+
+const std::vector<Setting>& table() {
+  static const std::vector<Setting> t = {
+      {{"http.listen", "PARLEY_HTTP_LISTEN", "HTTP API address host:port"}, listen(&Config::http_listen)},
+      {{"data_dir", "PARLEY_DATA_DIR", "directory for the database, recordings and keys"}, str(&Config::data_dir)},
+      {{"database.path", "PARLEY_DATABASE_PATH", "SQLite file (default <data_dir>/parley.db)"},
+       str(&Config::database_path)},
+      {{"sip.listen", "PARLEY_SIP_LISTEN", "SIP UDP and TCP address host:port"}, listen(&Config::sip_listen)},
+      {{"sip.tls_listen", "PARLEY_SIP_TLS_LISTEN", "SIP TLS address (off without a certificate)"},
+       listen(&Config::sip_tls_listen)},
+      {{"sip.tls_cert", "PARLEY_SIP_TLS_CERT", "PEM certificate chain for SIP TLS"}, str(&Config::sip_tls_cert)},
+      {{"sip.tls_key", "PARLEY_SIP_TLS_KEY", "PEM private key for SIP TLS"}, str(&Config::sip_tls_key)},
+      {{"rtp.port_min", "PARLEY_RTP_PORT_MIN", "lowest RTP port"}, integer(&Config::rtp_port_min, 1024, 65534)},
+      {{"rtp.port_max", "PARLEY_RTP_PORT_MAX", "highest RTP port"}, integer(&Config::rtp_port_max, 1025, 65535)},
+      {{"public_ip", "PARLEY_PUBLIC_IP", "address put in SDP and Contact"}, str(&Config::public_ip)},
+      {{"public_url", "PARLEY_PUBLIC_URL", "public base URL of the HTTP API"}, str(&Config::public_url)},
+      {{"bootstrap_api_key", "PARLEY_BOOTSTRAP_API_KEY", "first API key to create instead of a random one"},
+       str(&Config::bootstrap_api_key)},
+      {{"secret_key", "PARLEY_SECRET_KEY", "64 hex chars encrypting credentials at rest"}, str(&Config::secret_key)},
+      {{"log.level", "PARLEY_LOG_LEVEL", "trace|debug|info|warn|error|critical|off"}, log_level()},
+      {{"runtime.io_threads", "PARLEY_IO_THREADS", "I/O threads (0: one per core)"},
+       integer(&Config::io_threads, 0, 256)},
+      {{"runtime.worker_threads", "PARLEY_WORKER_THREADS", "worker threads (0: one per core, at least 2)"},
+       integer(&Config::worker_threads, 0, 1024)},
+      {{"http.max_body_bytes", "PARLEY_HTTP_MAX_BODY_BYTES", "largest accepted request body"},
+       integer(&Config::http_max_body_bytes, 1024, 1LL << 30)},
+      {{"http.max_header_bytes", "PARLEY_HTTP_MAX_HEADER_BYTES", "largest accepted request head"},
+       integer(&Config::http_max_header_bytes, 1024, 1 << 20)},
+      {{"http.request_timeout_s", "PARLEY_HTTP_REQUEST_TIMEOUT_S", "seconds to receive one request"},
+       integer(&Config::http_request_timeout_s, 1, 3600)},
+      {{"http.idle_timeout_s", "PARLEY_HTTP_IDLE_TIMEOUT_S", "seconds an idle keep-alive connection stays open"},
+       integer(&Config::http_idle_timeout_s, 1, 3600)},
+      {{"http.max_connections", "PARLEY_HTTP_MAX_CONNECTIONS", "concurrent HTTP connections"},
+       integer(&Config::http_max_connections, 1, 1'000'000)},
+      {{"rate_limits.dial_per_min", "PARLEY_RATE_DIAL_PER_MIN", "POST /voice/outbound/dial per key"},
+       rate(&RateLimits::dial_per_min)},
+      {{"rate_limits.voice_session_per_min", "PARLEY_RATE_VOICE_SESSION_PER_MIN", "POST /voice/start per key"},
+       rate(&RateLimits::voice_session_per_min)},
+      {{"rate_limits.status_per_min", "PARLEY_RATE_STATUS_PER_MIN", "GET /voice/status/{id} per key"},
+       rate(&RateLimits::status_per_min)},
+      {{"rate_limits.list_sessions_per_min", "PARLEY_RATE_LIST_SESSIONS_PER_MIN", "GET /voice/sessions per key"},
+       rate(&RateLimits::list_sessions_per_min)},
+      {{"rate_limits.default_per_min", "PARLEY_RATE_DEFAULT_PER_MIN", "other API routes per key"},
+       rate(&RateLimits::default_per_min)},
+  };
+  return t;
+}
+
+const Setting* find(std::string_view key) {
+  for (const auto& s : table()) {
+    if (s.info.key == key) return &s;
+  }
+  return nullptr;
+}
+
+Status apply(Config& c, const Setting& s, std::string_view value, std::string_view source) {
+  if (auto r = s.set(c, value); !r) {
+    return fail(Errc::invalid_argument, fmt::format("{} ({}): {}", s.info.key, source, r.error().message),
+                std::string(s.info.key));
+  }
+  return {};
+}
+
+// Flattens a TOML table into dotted keys; values become their text form.
+Status walk(Config& c, const toml::table& tbl, const std::string& prefix) {
+  for (const auto& [k, node] : tbl) {
+    std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+    if (const auto* sub = node.as_table()) {
+      if (auto r = walk(c, *sub, key); !r) return r;
+      continue;
+    }
+    const Setting* s = find(key);
+    if (!s) return fail(Errc::invalid_argument, "unknown configuration key " + key, key);
+    std::string text;
+    if (auto v = node.value<std::string>()) {
+      text = *v;
+    } else if (auto i = node.value<std::int64_t>()) {
+      text = std::to_string(*i);
+    } else if (auto b = node.value<bool>()) {
+      text = *b ? "true" : "false";
+    } else {
+      return fail(Errc::invalid_argument, key + ": unsupported value type", key);
+    }
+    if (auto r = apply(c, *s, text, "config file"); !r) return r;
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<HostPort> parse_host_port(std::string_view text) {
+  HostPort hp;
+  std::string_view port;
+  if (text.starts_with('[')) {
+    auto close = text.find(']');
+    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+      return fail(Errc::invalid_argument, "expected [ipv6]:port");
+    }
+    hp.host = std::string(text.substr(1, close - 1));
+    port = text.substr(close + 2);
+  } else {
+    auto colon = text.rfind(':');
+    if (colon == std::string_view::npos || colon == 0) return fail(Errc::invalid_argument, "expected host:port");
+    hp.host = std::string(text.substr(0, colon));
+    port = text.substr(colon + 1);
+  }
+  auto n = to_int<std::uint16_t>(port, 0, 65535);
+  if (!n) return fail(Errc::invalid_argument, "port " + n.error().message);
+  hp.port = *n;
+  return hp;
+}
+
+std::string Config::effective_database_path() const {
+  return database_path.empty() ? data_dir + "/parley.db" : database_path;
+}
+
+EnvLookup process_env() {
+  return [](std::string_view name) -> std::optional<std::string> {
+    const char* v = std::getenv(std::string(name).c_str());
+    if (!v) return std::nullopt;
+    return std::string(v);
+  };
+}
+
+Result<Config> load_config(const std::optional<std::string>& toml_path, const EnvLookup& env,
+                           const std::map<std::string, std::string>& overrides) {
+  Config c;
+  if (toml_path) {
+    toml::table parsed;
+    try {  // toml++ reports syntax errors by exception: this is the edge of third-party code
+      parsed = toml::parse_file(*toml_path);
+    } catch (const toml::parse_error& err) {
+      return fail(Errc::invalid_argument,
+                  fmt::format("{}:{}:{}: {}", *toml_path, err.source().begin.line, err.source().begin.column,
+                              err.description()));
+    }
+    if (auto r = walk(c, parsed, ""); !r) return std::unexpected(r.error());
+  }
+  for (const auto& s : table()) {
+    if (auto v = env(s.info.env); v && !v->empty()) {
+      if (auto r = apply(c, s, *v, s.info.env); !r) return std::unexpected(r.error());
+    }
+  }
+  for (const auto& [key, value] : overrides) {
+    const Setting* s = find(key);
+    if (!s) return fail(Errc::invalid_argument, "unknown configuration key " + key, key);
+    if (auto r = apply(c, *s, value, "command line"); !r) return std::unexpected(r.error());
+  }
+  if (c.rtp_port_min >= c.rtp_port_max) {
+    return fail(Errc::invalid_argument, "rtp.port_min must be below rtp.port_max", "rtp.port_min");
+  }
+  return c;
+}
+
+const std::vector<SettingInfo>& settings() {
+  static const std::vector<SettingInfo> infos = [] {
+    std::vector<SettingInfo> v;
+    for (const auto& s : table()) v.push_back(s.info);
+    return v;
+  }();
+  return infos;
+}
+
+}  // namespace parley::core

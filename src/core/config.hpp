@@ -1,0 +1,74 @@
+#pragma once
+// Daemon configuration: built-in defaults, then a TOML file, then PARLEY_* environment variables,
+// then command-line overrides; later layers win. Every setting has one TOML key and one env name
+// (table in config.cpp, listed in README.md).
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace parley::core {
+
+struct HostPort {
+  std::string host;
+  std::uint16_t port = 0;
+};
+// "127.0.0.1:8080", "[::1]:5060", "0.0.0.0:5060".
+Result<HostPort> parse_host_port(std::string_view text);
+
+struct RateLimits {
+  int dial_per_min = 10;           // POST /voice/outbound/dial (seeds/001: start call 10/min)
+  int voice_session_per_min = 30;  // POST /voice/start
+  int status_per_min = 60;         // GET /voice/status/{id}
+  int list_sessions_per_min = 30;  // GET /voice/sessions
+  int default_per_min = 300;       // every other authenticated route
+};
+
+struct Config {
+  std::string http_listen = "127.0.0.1:8080";
+  std::string data_dir = "./var";
+  std::string database_path;  // empty: <data_dir>/parley.db
+  std::string sip_listen = "0.0.0.0:5060";
+  std::string sip_tls_listen = "0.0.0.0:5061";
+  std::string sip_tls_cert;
+  std::string sip_tls_key;
+  int rtp_port_min = 10000;
+  int rtp_port_max = 60000;
+  std::string public_ip;
+  std::string public_url;  // e.g. https://voice.example.com; used for carrier signatures and links
+  std::string bootstrap_api_key;
+  std::string secret_key;  // 64 hex chars; empty: generated once into <data_dir>/secret.key
+  std::string log_level = "info";
+  int io_threads = 0;       // 0: one per core
+  int worker_threads = 0;   // 0: one per core, at least 2
+  std::size_t http_max_body_bytes = 1 << 20;
+  std::size_t http_max_header_bytes = 16 << 10;
+  int http_request_timeout_s = 30;
+  int http_idle_timeout_s = 60;
+  int http_max_connections = 10000;
+  RateLimits rate_limits;
+
+  std::string effective_database_path() const;
+};
+
+using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
+EnvLookup process_env();
+
+// Builds the configuration from the three layers. `overrides` maps TOML keys ("http.listen") to values.
+// Errors name the offending key; an unknown TOML key is an error (a typo must not be silently ignored).
+Result<Config> load_config(const std::optional<std::string>& toml_path, const EnvLookup& env,
+                           const std::map<std::string, std::string>& overrides);
+
+struct SettingInfo {
+  std::string_view key;
+  std::string_view env;
+  std::string_view help;
+};
+const std::vector<SettingInfo>& settings();
+
+}  // namespace parley::core
