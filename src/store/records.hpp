@@ -1,0 +1,119 @@
+#pragma once
+// Rows as plain values. Times are Unix milliseconds (UTC). JSON-valued columns hold text that the
+// API layer owns; the store never interprets them.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace parley::store {
+
+struct ApiKey {
+  std::string id;
+  std::string name;
+  std::string prefix;    // first characters of the key, shown to tell keys apart
+  std::string key_hash;  // SHA-256 hex of the whole key: the key itself is never stored
+  std::int64_t created_at = 0;
+  std::optional<std::int64_t> last_used_at;
+  std::optional<std::int64_t> revoked_at;
+};
+
+struct Agent {
+  std::string id;
+  std::string name;
+  std::string config;   // JSON object: everything but id, name, secrets and the phone link
+  std::string secrets;  // sealed JSON object of write-only fields (core::SecretBox)
+  std::optional<std::string> phone_number_id;  // derived from phone_numbers.agent_id
+  std::int64_t created_at = 0;
+  std::int64_t updated_at = 0;
+};
+
+struct PhoneNumber {
+  std::string id;
+  std::string phone_number;  // E.164
+  std::string provider;      // twilio|plivo|exotel|vobiz|sip
+  std::string state;         // provisioning|active|deleting|corrupted
+  bool supports_inbound = true;
+  bool supports_outbound = true;
+  std::optional<std::string> agent_id;
+  std::optional<std::string> sip_provider_id;
+  std::string config = "{}";   // JSON object, non-secret provider settings
+  std::string credentials;     // sealed JSON object of provider credentials
+  std::string last_error;
+  std::int64_t created_at = 0;
+  std::int64_t updated_at = 0;
+};
+
+struct VoiceSession {
+  std::string id;
+  std::string kind;    // inbound|outbound|web
+  std::string status;  // scheduled|initiating|ringing|in_progress|completed|failed|no_answer|busy|canceled
+  std::string agent_id;
+  std::optional<std::string> api_key_id;
+  std::optional<std::string> from_number;
+  std::optional<std::string> to_number;
+  std::string context = "{}";  // JSON object passed to the agent
+  int max_duration = 600;
+  bool recording = false;
+  std::optional<std::string> webhook_url;
+  std::optional<std::int64_t> scheduled_at;
+  std::int64_t created_at = 0;
+  std::optional<std::int64_t> started_at;
+  std::optional<std::int64_t> answered_at;
+  std::optional<std::int64_t> ended_at;
+  std::optional<std::string> end_reason;
+  std::optional<std::string> sip_call_id;
+  std::optional<std::string> telephony_status;
+  std::int64_t tokens_used = 0;
+  std::optional<std::string> cost;     // JSON object
+  std::optional<std::string> recording_id;
+  std::optional<std::string> quality;  // JSON object
+};
+
+struct TranscriptEntry {
+  std::string session_id;
+  int seq = 0;
+  std::string role;  // agent|user
+  std::string text;
+  double offset_s = 0;
+  bool interrupted = false;
+};
+
+struct Recording {
+  std::string id;
+  std::string session_id;
+  std::string path;
+  double duration_s = 0;
+  std::int64_t size_bytes = 0;
+  int sample_rate = 16000;
+  int channels = 2;
+  std::string state;  // recording|completed|failed
+  std::int64_t created_at = 0;
+};
+
+struct Lead {
+  std::string id;
+  std::string phone_number;
+  std::int64_t first_seen_at = 0;
+  std::int64_t last_seen_at = 0;
+  int call_count = 0;
+  std::optional<std::string> last_session_id;
+  std::optional<std::string> last_agent_id;
+};
+
+struct SessionFilter {
+  std::optional<std::string> agent_id;
+  std::optional<std::string> status;
+  std::optional<std::int64_t> created_from;  // inclusive
+  std::optional<std::int64_t> created_to;    // inclusive
+  int limit = 20;
+  int offset = 0;
+};
+
+template <class T>
+struct Page {
+  std::vector<T> items;
+  std::int64_t total = 0;
+};
+
+}  // namespace parley::store

@@ -1,0 +1,106 @@
+#include "store/sqlite/migrations.hpp"
+
+namespace parley::store::sqlite {
+namespace {
+
+constexpr Migration kMigrations[] = {
+    {1, "foundation", R"SQL(
+CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  prefix TEXT NOT NULL,
+  key_hash TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  last_used_at INTEGER,
+  revoked_at INTEGER
+);
+CREATE TABLE agents (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  config TEXT NOT NULL,
+  secrets TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE phone_numbers (
+  id TEXT PRIMARY KEY,
+  phone_number TEXT NOT NULL UNIQUE,
+  provider TEXT NOT NULL,
+  state TEXT NOT NULL,
+  supports_inbound INTEGER NOT NULL,
+  supports_outbound INTEGER NOT NULL,
+  agent_id TEXT UNIQUE REFERENCES agents(id) ON DELETE SET NULL,
+  sip_provider_id TEXT,
+  config TEXT NOT NULL DEFAULT '{}',
+  credentials TEXT NOT NULL DEFAULT '',
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE voice_sessions (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  status TEXT NOT NULL,
+  agent_id TEXT NOT NULL,
+  api_key_id TEXT,
+  from_number TEXT,
+  to_number TEXT,
+  context TEXT NOT NULL DEFAULT '{}',
+  max_duration INTEGER NOT NULL,
+  recording INTEGER NOT NULL,
+  webhook_url TEXT,
+  scheduled_at INTEGER,
+  created_at INTEGER NOT NULL,
+  started_at INTEGER,
+  answered_at INTEGER,
+  ended_at INTEGER,
+  end_reason TEXT,
+  sip_call_id TEXT,
+  telephony_status TEXT,
+  tokens_used INTEGER NOT NULL DEFAULT 0,
+  cost TEXT,
+  recording_id TEXT,
+  quality TEXT
+);
+CREATE INDEX voice_sessions_by_created ON voice_sessions(created_at DESC, id DESC);
+CREATE INDEX voice_sessions_by_agent ON voice_sessions(agent_id, created_at DESC);
+CREATE INDEX voice_sessions_by_status ON voice_sessions(status, created_at DESC);
+CREATE INDEX voice_sessions_due ON voice_sessions(scheduled_at) WHERE status = 'scheduled';
+CREATE TABLE transcript_entries (
+  session_id TEXT NOT NULL REFERENCES voice_sessions(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  role TEXT NOT NULL,
+  text TEXT NOT NULL,
+  offset_s REAL NOT NULL,
+  interrupted INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (session_id, seq)
+);
+CREATE TABLE recordings (
+  id TEXT PRIMARY KEY,
+  session_id TEXT NOT NULL,
+  path TEXT NOT NULL,
+  duration_s REAL NOT NULL DEFAULT 0,
+  size_bytes INTEGER NOT NULL DEFAULT 0,
+  sample_rate INTEGER NOT NULL,
+  channels INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX recordings_by_session ON recordings(session_id);
+CREATE TABLE leads (
+  id TEXT PRIMARY KEY,
+  phone_number TEXT NOT NULL UNIQUE,
+  first_seen_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  call_count INTEGER NOT NULL,
+  last_session_id TEXT,
+  last_agent_id TEXT
+);
+)SQL"},
+};
+
+}  // namespace
+
+std::span<const Migration> migrations() { return kMigrations; }
+
+}  // namespace parley::store::sqlite

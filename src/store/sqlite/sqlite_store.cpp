@@ -1,0 +1,549 @@
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <fmt/format.h>
+
+#include "core/ids.hpp"
+#include "core/time.hpp"
+#include "store/sqlite/migrations.hpp"
+
+namespace parley::store::sqlite {
+using core::Errc;
+using core::fail;
+
+// Returns a pooled connection on destruction.
+class SqliteStore::Lease {
+ public:
+  Lease(SqliteStore* s, std::unique_ptr<Connection> c) : store_(s), conn_(std::move(c)) {}
+  Lease(Lease&& o) noexcept = default;
+  ~Lease() {
+    if (conn_) store_->release(std::move(conn_));
+  }
+  Connection& operator*() { return *conn_; }
+  Connection* operator->() { return conn_.get(); }
+
+ private:
+  SqliteStore* store_;
+  std::unique_ptr<Connection> conn_;
+};
+
+namespace {
+
+// Propagates an error out of a function returning Result/Status.
+#define PARLEY_TRY(var, expr)                         \
+  auto var = (expr);                                  \
+  if (!var) return std::unexpected(var.error())
+
+constexpr const char* kAgentColumns =
+    "a.id, a.name, a.config, a.secrets, a.created_at, a.updated_at, p.id";
+constexpr const char* kNumberColumns =
+    "id, phone_number, provider, state, supports_inbound, supports_outbound, agent_id, sip_provider_id, config, "
+    "credentials, last_error, created_at, updated_at";
+constexpr const char* kSessionColumns =
+    "id, kind, status, agent_id, api_key_id, from_number, to_number, context, max_duration, recording, webhook_url, "
+    "scheduled_at, created_at, started_at, answered_at, ended_at, end_reason, sip_call_id, telephony_status, "
+    "tokens_used, cost, recording_id, quality";
+constexpr const char* kKeyColumns = "id, name, prefix, key_hash, created_at, last_used_at, revoked_at";
+
+ApiKey read_key(const Statement& s) {
+  return ApiKey{s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4), s.opt_integer(5), s.opt_integer(6)};
+}
+
+Agent read_agent(const Statement& s) {
+  return Agent{s.text(0), s.text(1), s.text(2), s.text(3), s.opt_text(6), s.integer(4), s.integer(5)};
+}
+
+PhoneNumber read_number(const Statement& s) {
+  PhoneNumber n;
+  n.id = s.text(0);
+  n.phone_number = s.text(1);
+  n.provider = s.text(2);
+  n.state = s.text(3);
+  n.supports_inbound = s.integer(4) != 0;
+  n.supports_outbound = s.integer(5) != 0;
+  n.agent_id = s.opt_text(6);
+  n.sip_provider_id = s.opt_text(7);
+  n.config = s.text(8);
+  n.credentials = s.text(9);
+  n.last_error = s.text(10);
+  n.created_at = s.integer(11);
+  n.updated_at = s.integer(12);
+  return n;
+}
+
+VoiceSession read_session(const Statement& s) {
+  VoiceSession v;
+  v.id = s.text(0);
+  v.kind = s.text(1);
+  v.status = s.text(2);
+  v.agent_id = s.text(3);
+  v.api_key_id = s.opt_text(4);
+  v.from_number = s.opt_text(5);
+  v.to_number = s.opt_text(6);
+  v.context = s.text(7);
+  v.max_duration = static_cast<int>(s.integer(8));
+  v.recording = s.integer(9) != 0;
+  v.webhook_url = s.opt_text(10);
+  v.scheduled_at = s.opt_integer(11);
+  v.created_at = s.integer(12);
+  v.started_at = s.opt_integer(13);
+  v.answered_at = s.opt_integer(14);
+  v.ended_at = s.opt_integer(15);
+  v.end_reason = s.opt_text(16);
+  v.sip_call_id = s.opt_text(17);
+  v.telephony_status = s.opt_text(18);
+  v.tokens_used = s.integer(19);
+  v.cost = s.opt_text(20);
+  v.recording_id = s.opt_text(21);
+  v.quality = s.opt_text(22);
+  return v;
+}
+
+// Runs a SELECT and maps every row.
+template <class T, class Reader, class Binder>
+Result<std::vector<T>> query(Connection& c, const std::string& sql, Binder&& bind, Reader&& read) {
+  PARLEY_TRY(stmt, c.prepare(sql));
+  bind(*stmt);
+  std::vector<T> out;
+  for (;;) {
+    PARLEY_TRY(row, stmt->step());
+    if (!*row) break;
+    out.push_back(read(*stmt));
+  }
+  return out;
+}
+
+template <class T, class Reader, class Binder>
+Result<T> query_one(Connection& c, const std::string& sql, Binder&& bind, Reader&& read, std::string_view what) {
+  PARLEY_TRY(rows, (query<T>(c, sql, bind, read)));
+  if (rows->empty()) return fail(Errc::not_found, std::string(what) + " not found");
+  return std::move(rows->front());
+}
+
+Result<std::int64_t> scalar(Connection& c, const std::string& sql, auto&& bind) {
+  PARLEY_TRY(rows, (query<std::int64_t>(c, sql, bind, [](const Statement& s) { return s.integer(0); })));
+  return rows->empty() ? 0 : rows->front();
+}
+
+Result<Agent> load_agent(Connection& c, std::string_view id) {
+  return query_one<Agent>(
+      c, fmt::format("SELECT {} FROM agents a LEFT JOIN phone_numbers p ON p.agent_id = a.id WHERE a.id = ?1", kAgentColumns),
+      [&](Statement& s) { s.bind(1, id); }, read_agent, "agent");
+}
+
+Result<PhoneNumber> load_number(Connection& c, std::string_view id) {
+  return query_one<PhoneNumber>(
+      c, fmt::format("SELECT {} FROM phone_numbers WHERE id = ?1", kNumberColumns), [&](Statement& s) { s.bind(1, id); },
+      read_number, "phone number");
+}
+
+Result<VoiceSession> load_session(Connection& c, std::string_view id) {
+  return query_one<VoiceSession>(
+      c, fmt::format("SELECT {} FROM voice_sessions WHERE id = ?1", kSessionColumns),
+      [&](Statement& s) { s.bind(1, id); }, read_session, "session");
+}
+
+// Points `number_id` at `agent_id` (one number per agent, one agent per number).
+Status link_number(Connection& c, std::string_view agent_id, const PhoneLink& link) {
+  {
+    PARLEY_TRY(stmt, c.prepare("UPDATE phone_numbers SET agent_id = NULL, updated_at = ?2 WHERE agent_id = ?1"));
+    stmt->bind(1, agent_id).bind(2, core::to_unix_ms(core::now_utc()));
+    if (auto r = stmt->run(); !r) return r;
+  }
+  if (!link.phone_number_id) return {};
+  auto number = load_number(c, *link.phone_number_id);
+  if (!number) {
+    if (number.error().code == Errc::not_found) {
+      return fail(Errc::validation, "phone number " + *link.phone_number_id + " does not exist", "phone_number_id");
+    }
+    return std::unexpected(number.error());
+  }
+  if (number->agent_id && *number->agent_id != agent_id) {
+    return fail(Errc::conflict, "phone number is already linked to agent " + *number->agent_id, "phone_number_id");
+  }
+  if (number->state != "active") {
+    return fail(Errc::conflict, "phone number is " + number->state + ", not active", "phone_number_id");
+  }
+  PARLEY_TRY(stmt, c.prepare("UPDATE phone_numbers SET agent_id = ?1, updated_at = ?3 WHERE id = ?2"));
+  stmt->bind(1, agent_id).bind(2, *link.phone_number_id).bind(3, core::to_unix_ms(core::now_utc()));
+  return stmt->run();
+}
+
+}  // namespace
+
+core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) {
+  std::unique_ptr<SqliteStore> store(new SqliteStore(path));
+  PARLEY_TRY(conn, Connection::open(path));  // fail early on a bad path or a non-database file
+  if (auto r = (*conn)->exec("SELECT count(*) FROM sqlite_master"); !r) return std::unexpected(r.error());
+  store->release(std::move(*conn));
+  return store;
+}
+
+core::Result<SqliteStore::Lease> SqliteStore::acquire() {
+  {
+    std::lock_guard lock(mu_);
+    if (!idle_.empty()) {
+      auto c = std::move(idle_.back());
+      idle_.pop_back();
+      return Lease(this, std::move(c));
+    }
+  }
+  PARLEY_TRY(conn, Connection::open(path_));
+  return Lease(this, std::move(*conn));
+}
+
+void SqliteStore::release(std::unique_ptr<Connection> c) {
+  std::lock_guard lock(mu_);
+  idle_.push_back(std::move(c));
+}
+
+Status SqliteStore::migrate() {
+  PARLEY_TRY(c, acquire());
+  if (auto r = (*c)->exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                          "applied_at INTEGER NOT NULL)");
+      !r) {
+    return r;
+  }
+  for (const auto& m : migrations()) {
+    PARLEY_TRY(tx, Transaction::begin(**c));
+    PARLEY_TRY(applied, scalar(**c, "SELECT count(*) FROM schema_migrations WHERE version = ?1",
+                               [&](Statement& s) { s.bind(1, m.version); }));
+    if (*applied) continue;  // tx rolls back: nothing was written
+    if (auto r = (*c)->exec(m.sql); !r) {
+      return fail(Errc::io, fmt::format("migration {} ({}) failed: {}", m.version, m.name, r.error().message));
+    }
+    PARLEY_TRY(stmt, (*c)->prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)"));
+    stmt->bind(1, m.version).bind(2, m.name).bind(3, core::to_unix_ms(core::now_utc()));
+    if (auto r = stmt->run(); !r) return r;
+    if (auto r = tx->commit(); !r) return r;
+  }
+  return {};
+}
+
+Result<int> SqliteStore::schema_version() {
+  PARLEY_TRY(c, acquire());
+  PARLEY_TRY(v, scalar(**c, "SELECT coalesce(max(version), 0) FROM schema_migrations", [](Statement&) {}));
+  return static_cast<int>(*v);
+}
+
+// ---- API keys ----
+
+Status SqliteStore::create_api_key(const ApiKey& k) {
+  PARLEY_TRY(c, acquire());
+  PARLEY_TRY(stmt, (*c)->prepare("INSERT INTO api_keys (id, name, prefix, key_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)"));
+  stmt->bind(1, k.id).bind(2, k.name).bind(3, k.prefix).bind(4, k.key_hash).bind(5, k.created_at);
+  return stmt->run();
+}
+
+Result<std::optional<ApiKey>> SqliteStore::find_api_key_by_hash(std::string_view key_hash) {
+  PARLEY_TRY(c, acquire());
+  PARLEY_TRY(rows, (query<ApiKey>(**c, fmt::format("SELECT {} FROM api_keys WHERE key_hash = ?1", kKeyColumns),
+                                  [&](Statement& s) { s.bind(1, key_hash); }, read_key)));
+  if (rows->empty()) return std::optional<ApiKey>{};
+  return std::optional<ApiKey>(std::move(rows->front()));
+}
+
+Result<std::vector<ApiKey>> SqliteStore::list_api_keys() {
+  PARLEY_TRY(c, acquire());
+  return query<ApiKey>(**c, fmt::format("SELECT {} FROM api_keys ORDER BY created_at, id", kKeyColumns),
+                       [](Statement&) {}, read_key);
+}
+
+Result<std::int64_t> SqliteStore::count_api_keys() {
+  PARLEY_TRY(c, acquire());
+  return scalar(**c, "SELECT count(*) FROM api_keys", [](Statement&) {});
+}
+
+Status SqliteStore::revoke_api_key(std::string_view id) {
+  PARLEY_TRY(c, acquire());
+  PARLEY_TRY(stmt, (*c)->prepare("UPDATE api_keys SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL"));
+  stmt->bind(1, id).bind(2, core::to_unix_ms(core::now_utc()));
+  if (auto r = stmt->run(); !r) return r;
+  if ((*c)->changes() == 0) {
+    PARLEY_TRY(n, scalar(**c, "SELECT count(*) FROM api_keys WHERE id = ?1", [&](Statement& s) { s.bind(1, id); }));
+    return *n ? fail(Errc::conflict, "API key is already revoked") : fail(Errc::not_found, "API key not found");
+  }
+  return {};
+}
+
+Status SqliteStore::touch_api_key(std::string_view id, std::int64_t at) {
+  PARLEY_TRY(c, acquire());
+  PARLEY_TRY(stmt, (*c)->prepare("UPDATE api_keys SET last_used_at = ?2 WHERE id = ?1"));
+  stmt->bind(1, id).bind(2, at);
+  return stmt->run();
+}
+
+// ---- agents ----
+
+Result<Agent> SqliteStore::create_agent(const Agent& a, const std::optional<PhoneLink>& link) {
+  PARLEY_TRY(c, acquire());
+  PARLEY_TRY(tx, Transaction::begin(**c));
+  {
+    PARLEY_TRY(stmt, (*c)->prepare("INSERT INTO agents (id, name, config, secrets, created_at, updated_at) "
+                                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+    stmt->bind(1, a.id).bind(2, a.name).bind(3, a.config).bind(4, a.secrets).bind(5, a.created_at).bind(6, a.updated_at);
+    if (auto r = stmt->run(); !r) return std::unexpected(r.error());
+  }
+  if (link) {
+    if (auto r = link_number(**c, a.id, *link); !r) return std::unexpected(r.error());
+  }
+  PARLEY_TRY(out, load_agent(**c, a.id));
+  if (auto r = tx->commit(); !r) return std::unexpected(r.error());
+  return out;
+}
+
+Result<Agent> SqliteStore::get_agent(std::string_view id) {
+  PARLEY_TRY(c, acquire());
+  return load_agent(**c, id);
+}
+
+Result<Page<Agent>> SqliteStore::list_agents(int limit, int offset) {
+  PARLEY_TRY(c, acquire());
+  Page<Agent> page;
+  PARLEY_TRY(total, scalar(**c, "SELECT count(*) FROM agents", [](Statement&) {}));
+  page.total = *total;
+  PARLEY_TRY(items, (query<Agent>(
+                        **c,
+                        fmt::format("SELECT {} FROM agents a LEFT JOIN phone_numbers p ON p.agent_id = a.id "
+                                    "ORDER BY a.created_at DESC, a.id DESC LIMIT ?1 OFFSET ?2",
+                                    kAgentColumns),
+                        [&](Statement& s) { s.bind(1, limit).bind(2, offset); }, read_agent)));
+  page.items = std::move(*items);
+  return page;
+}
+
+Result<Agent> SqliteStore::update_agent(const Agent& a, const std::optional<PhoneLink>& link) {
+  PARLEY_TRY(c, acquire());
+  PARLEY_TRY(tx, Transaction::begin(**c));
+  {
+    PARLEY_TRY(stmt, (*c)->prepare("UPDATE agents SET name = ?2, config = ?3, secrets = ?4, updated_at = ?5 WHERE id = ?1"));
+    stmt->bind(1, a.id).bind(2, a.name).bind(3, a.config).bind(4, a.secrets).bind(5, a.updated_at);
+    if (auto r = stmt->run(); !r) return std::unexpected(r.error());
+    if ((*c)->changes() == 0) return fail(Errc::not_found, "agent not found");
+  }
+  if (link) {
+    if (auto r = link_number(**c, a.id, *link); !r) return std::unexpected(r.error());
+  }
+  PARLEY_TRY(out, load_agent(**c, a.id));
+  if (auto r = tx->commit(); !r) return std::unexpected(r.error());
+  return out;
+}
+
+Status SqliteStore::delete_agent(std::string_view id) {
+  PARLEY_TRY(c, acquire());
+  PARLEY_TRY(tx, Transaction::begin(**c));
+  if (auto r = link_number(**c, id, PhoneLink{}); !r) return r;
+  PARLEY_TRY(stmt, (*c)->prepare("DELETE FROM agents WHERE id = ?1"));
+  stmt->bind(1, id);
+  if (auto r = stmt->run(); !r) return r;
+  if ((*c)->changes() == 0) return fail(Errc::not_found, "agent not found");
+  return tx->commit();
+}
+
+// ---- phone numbers ----
+
+Result<PhoneNumber> SqliteStore::create_phone_number(const PhoneNumber& n) {
+  PARLEY_TRY(c, acquire());
+  PARLEY_TRY(tx, Transaction::begin(**c));
+  PARLEY_TRY(dup, scalar(**c, "SELECT count(*) FROM phone_numbers WHERE phone_number = ?1",
+                         [&](Statement& s) { s.bind(1, n.phone_number); }));
+  if (*dup) return fail(Errc::conflict, "phone number " + n.phone_number + " already exists", "phone_number");
+  if (n.agent_id) {
+    if (auto a = load_agent(**c, *n.agent_id); !a) {
+      if (a.error().code == Errc::not_found) {
+        return fail(Errc::validation, "agent " + *n.agent_id + " does not exist", "agent_id");
+      }
+      return std::unexpected(a.error());
+    } else if (a->phone_number_id) {
+      return fail(Errc::conflict, "agent already has phone number " + *a->phone_number_id, "agent_id");
+    }
+  }
+  {
+    PARLEY_TRY(stmt, (*c)->prepare(fmt::format("INSERT INTO phone_numbers ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+                                               "?9, ?10, ?11, ?12, ?13)",
+                                               kNumberColumns)));
+    stmt->bind(1, n.id).bind(2, n.phone_number).bind(3, n.provider).bind(4, n.state).bind(5, n.supports_inbound);
+    stmt->bind(6, n.supports_outbound).bind(7, n.agent_id).bind(8, n.sip_provider_id).bind(9, n.config);
+    stmt->bind(10, n.credentials).bind(11, n.last_error).bind(12, n.created_at).bind(13, n.updated_at);
+    if (auto r = stmt->run(); !r) return std::unexpected(r.error());
+  }
+  PARLEY_TRY(out, load_number(**c, n.id));
+  if (auto r = tx->commit(); !r) return std::unexpected(r.error());
+  return out;
+}
+
+Result<PhoneNumber> SqliteStore::get_phone_number(std::string_view id) {
+  PARLEY_TRY(c, acquire());
+  return load_number(**c, id);
+}
+
+Result<std::optional<PhoneNumber>> SqliteStore::find_phone_number(std::string_view e164) {
+  PARLEY_TRY(c, acquire());
+  PARLEY_TRY(rows, (query<PhoneNumber>(**c, fmt::format("SELECT {} FROM phone_numbers WHERE phone_number = ?1", kNumberColumns),
+                                       [&](Statement& s) { s.bind(1, e164); }, read_number)));
+  if (rows->empty()) return std::optional<PhoneNumber>{};
+  return std::optional<PhoneNumber>(std::move(rows->front()));
+}
+
+Result<Page<PhoneNumber>> SqliteStore::list_phone_numbers(int limit, int offset) {
+  PARLEY_TRY(c, acquire());
+  Page<PhoneNumber> page;
+  PARLEY_TRY(total, scalar(**c, "SELECT count(*) FROM phone_numbers", [](Statement&) {}));
+  page.total = *total;
+  PARLEY_TRY(items, (query<PhoneNumber>(
+                        **c,
+                        fmt::format("SELECT {} FROM phone_numbers ORDER BY created_at DESC, id DESC LIMIT ?1 OFFSET ?2",
+                                    kNumberColumns),
+                        [&](Statement& s) { s.bind(1, limit).bind(2, offset); }, read_number)));
+  page.items = std::move(*items);
+  return page;
+}
+
+Status SqliteStore::set_phone_number_state(std::string_view id, std::string_view state, std::string_view last_error) {
+  PARLEY_TRY(c, acquire());
+  PARLEY_TRY(stmt, (*c)->prepare("UPDATE phone_numbers SET state = ?2, last_error = ?3, updated_at = ?4 WHERE id = ?1"));
+  stmt->bind(1, id).bind(2, state).bind(3, last_error).bind(4, core::to_unix_ms(core::now_utc()));
+  if (auto r = stmt->run(); !r) return r;
+  if ((*c)->changes() == 0) return fail(Errc::not_found, "phone number not found");
+  return {};
+}
+
+Status SqliteStore::delete_phone_number(std::string_view id) {
+  PARLEY_TRY(c, acquire());
+  PARLEY_TRY(stmt, (*c)->prepare("DELETE FROM phone_numbers WHERE id = ?1"));
+  stmt->bind(1, id);
+  if (auto r = stmt->run(); !r) return r;
+  if ((*c)->changes() == 0) return fail(Errc::not_found, "phone number not found");
+  return {};
+}
+
+// ---- sessions ----
+
+Result<VoiceSession> SqliteStore::create_session(const VoiceSession& v) {
+  PARLEY_TRY(c, acquire());
+  PARLEY_TRY(tx, Transaction::begin(**c));
+  {
+    PARLEY_TRY(stmt, (*c)->prepare(fmt::format("INSERT INTO voice_sessions ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+                                               "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+                                               kSessionColumns)));
+    auto& s = *stmt;
+    s.bind(1, v.id).bind(2, v.kind).bind(3, v.status).bind(4, v.agent_id).bind(5, v.api_key_id).bind(6, v.from_number);
+    s.bind(7, v.to_number).bind(8, v.context).bind(9, v.max_duration).bind(10, v.recording).bind(11, v.webhook_url);
+    s.bind(12, v.scheduled_at).bind(13, v.created_at).bind(14, v.started_at).bind(15, v.answered_at).bind(16, v.ended_at);
+    s.bind(17, v.end_reason).bind(18, v.sip_call_id).bind(19, v.telephony_status).bind(20, v.tokens_used);
+    s.bind(21, v.cost).bind(22, v.recording_id).bind(23, v.quality);
+    if (auto r = s.run(); !r) return std::unexpected(r.error());
+  }
+  // The remote party of every call is captured as a lead (seeds/000, "Call Analytics").
+  const auto& remote = v.kind == "inbound" ? v.from_number : v.to_number;
+  if (remote && !remote->empty()) {
+    PARLEY_TRY(stmt, (*c)->prepare(
+                         "INSERT INTO leads (id, phone_number, first_seen_at, last_seen_at, call_count, last_session_id, "
+                         "last_agent_id) VALUES (?1, ?2, ?3, ?3, 1, ?4, ?5) ON CONFLICT (phone_number) DO UPDATE SET "
+                         "last_seen_at = excluded.last_seen_at, call_count = call_count + 1, "
+                         "last_session_id = excluded.last_session_id, last_agent_id = excluded.last_agent_id"));
+    stmt->bind(1, core::new_id("lead")).bind(2, *remote).bind(3, v.created_at).bind(4, v.id).bind(5, v.agent_id);
+    if (auto r = stmt->run(); !r) return std::unexpected(r.error());
+  }
+  PARLEY_TRY(out, load_session(**c, v.id));
+  if (auto r = tx->commit(); !r) return std::unexpected(r.error());
+  return out;
+}
+
+Result<VoiceSession> SqliteStore::get_session(std::string_view id) {
+  PARLEY_TRY(c, acquire());
+  return load_session(**c, id);
+}
+
+Result<Page<VoiceSession>> SqliteStore::list_sessions(const SessionFilter& f) {
+  PARLEY_TRY(c, acquire());
+  // Each filter adds a fixed clause: the SQL text has at most 16 shapes, all cached.
+  std::string where = " WHERE 1 = 1";
+  if (f.agent_id) where += " AND agent_id = ?1";
+  if (f.status) where += " AND status = ?2";
+  if (f.created_from) where += " AND created_at >= ?3";
+  if (f.created_to) where += " AND created_at <= ?4";
+  auto bind = [&](Statement& s) {
+    if (f.agent_id) s.bind(1, *f.agent_id);
+    if (f.status) s.bind(2, *f.status);
+    if (f.created_from) s.bind(3, *f.created_from);
+    if (f.created_to) s.bind(4, *f.created_to);
+    s.bind(5, f.limit).bind(6, f.offset);
+  };
+  Page<VoiceSession> page;
+  PARLEY_TRY(total, scalar(**c, "SELECT count(*) FROM voice_sessions" + where + " AND ?5 IS NOT NULL AND ?6 IS NOT NULL", bind));
+  page.total = *total;
+  PARLEY_TRY(items, (query<VoiceSession>(
+                        **c,
+                        fmt::format("SELECT {} FROM voice_sessions{} ORDER BY created_at DESC, id DESC LIMIT ?5 OFFSET ?6",
+                                    kSessionColumns, where),
+                        bind, read_session)));
+  page.items = std::move(*items);
+  return page;
+}
+
+Result<VoiceSession> SqliteStore::end_session(std::string_view id, std::string_view status, std::string_view end_reason,
+                                              std::int64_t ended_at) {
+  PARLEY_TRY(c, acquire());
+  PARLEY_TRY(tx, Transaction::begin(**c));
+  PARLEY_TRY(stmt, (*c)->prepare("UPDATE voice_sessions SET status = ?2, end_reason = ?3, ended_at = ?4 WHERE id = ?1 AND "
+                                 "status IN ('scheduled', 'initiating', 'ringing', 'in_progress')"));
+  stmt->bind(1, id).bind(2, status).bind(3, end_reason).bind(4, ended_at);
+  if (auto r = stmt->run(); !r) return std::unexpected(r.error());
+  bool changed = (*c)->changes() > 0;
+  PARLEY_TRY(out, load_session(**c, id));
+  if (!changed) return fail(Errc::conflict, "session already ended with status " + out->status);
+  if (auto r = tx->commit(); !r) return std::unexpected(r.error());
+  return out;
+}
+
+Result<std::vector<TranscriptEntry>> SqliteStore::list_transcript(std::string_view session_id) {
+  PARLEY_TRY(c, acquire());
+  return query<TranscriptEntry>(
+      **c, "SELECT session_id, seq, role, text, offset_s, interrupted FROM transcript_entries WHERE session_id = ?1 ORDER BY seq",
+      [&](Statement& s) { s.bind(1, session_id); },
+      [](const Statement& s) {
+        return TranscriptEntry{s.text(0), static_cast<int>(s.integer(1)), s.text(2), s.text(3), s.real(4), s.integer(5) != 0};
+      });
+}
+
+Status SqliteStore::append_transcript(const TranscriptEntry& e) {
+  PARLEY_TRY(c, acquire());
+  PARLEY_TRY(stmt, (*c)->prepare("INSERT INTO transcript_entries (session_id, seq, role, text, offset_s, interrupted) "
+                                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+  stmt->bind(1, e.session_id).bind(2, e.seq).bind(3, e.role).bind(4, e.text).bind(5, e.offset_s).bind(6, e.interrupted);
+  return stmt->run();
+}
+
+Result<Recording> SqliteStore::get_recording(std::string_view id) {
+  PARLEY_TRY(c, acquire());
+  return query_one<Recording>(
+      **c,
+      "SELECT id, session_id, path, duration_s, size_bytes, sample_rate, channels, state, created_at FROM recordings "
+      "WHERE id = ?1",
+      [&](Statement& s) { s.bind(1, id); },
+      [](const Statement& s) {
+        return Recording{s.text(0), s.text(1), s.text(2), s.real(3), s.integer(4), static_cast<int>(s.integer(5)),
+                         static_cast<int>(s.integer(6)), s.text(7), s.integer(8)};
+      },
+      "recording");
+}
+
+Result<Page<Lead>> SqliteStore::list_leads(int limit, int offset) {
+  PARLEY_TRY(c, acquire());
+  Page<Lead> page;
+  PARLEY_TRY(total, scalar(**c, "SELECT count(*) FROM leads", [](Statement&) {}));
+  page.total = *total;
+  PARLEY_TRY(items, (query<Lead>(
+                        **c,
+                        "SELECT id, phone_number, first_seen_at, last_seen_at, call_count, last_session_id, last_agent_id "
+                        "FROM leads ORDER BY last_seen_at DESC, id DESC LIMIT ?1 OFFSET ?2",
+                        [&](Statement& s) { s.bind(1, limit).bind(2, offset); },
+                        [](const Statement& s) {
+                          return Lead{s.text(0), s.text(1), s.integer(2), s.integer(3), static_cast<int>(s.integer(4)),
+                                      s.opt_text(5), s.opt_text(6)};
+                        })));
+  page.items = std::move(*items);
+  return page;
+}
+
+}  // namespace parley::store::sqlite

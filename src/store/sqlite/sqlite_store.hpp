@@ -1,0 +1,63 @@
+#pragma once
+// The embedded backend: one SQLite file in WAL mode with synchronous=FULL. Connections are pooled
+// (one per concurrent caller, created on demand) and each caches its prepared statements.
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "store/sqlite/connection.hpp"
+#include "store/store.hpp"
+
+namespace parley::store::sqlite {
+
+class SqliteStore final : public Store {
+ public:
+  // Opens (creating if needed) the database file. Does not migrate.
+  static core::Result<std::unique_ptr<SqliteStore>> open(const std::string& path);
+
+  Status migrate() override;
+  Result<int> schema_version() override;
+
+  Status create_api_key(const ApiKey& key) override;
+  Result<std::optional<ApiKey>> find_api_key_by_hash(std::string_view key_hash) override;
+  Result<std::vector<ApiKey>> list_api_keys() override;
+  Result<std::int64_t> count_api_keys() override;
+  Status revoke_api_key(std::string_view id) override;
+  Status touch_api_key(std::string_view id, std::int64_t at) override;
+
+  Result<Agent> create_agent(const Agent& agent, const std::optional<PhoneLink>& link) override;
+  Result<Agent> get_agent(std::string_view id) override;
+  Result<Page<Agent>> list_agents(int limit, int offset) override;
+  Result<Agent> update_agent(const Agent& agent, const std::optional<PhoneLink>& link) override;
+  Status delete_agent(std::string_view id) override;
+
+  Result<PhoneNumber> create_phone_number(const PhoneNumber& number) override;
+  Result<PhoneNumber> get_phone_number(std::string_view id) override;
+  Result<std::optional<PhoneNumber>> find_phone_number(std::string_view e164) override;
+  Result<Page<PhoneNumber>> list_phone_numbers(int limit, int offset) override;
+  Status set_phone_number_state(std::string_view id, std::string_view state, std::string_view last_error) override;
+  Status delete_phone_number(std::string_view id) override;
+
+  Result<VoiceSession> create_session(const VoiceSession& session) override;
+  Result<VoiceSession> get_session(std::string_view id) override;
+  Result<Page<VoiceSession>> list_sessions(const SessionFilter& filter) override;
+  Result<VoiceSession> end_session(std::string_view id, std::string_view status, std::string_view end_reason,
+                                   std::int64_t ended_at) override;
+  Result<std::vector<TranscriptEntry>> list_transcript(std::string_view session_id) override;
+  Status append_transcript(const TranscriptEntry& entry) override;
+  Result<Recording> get_recording(std::string_view id) override;
+  Result<Page<Lead>> list_leads(int limit, int offset) override;
+
+ private:
+  class Lease;
+  explicit SqliteStore(std::string path) : path_(std::move(path)) {}
+  core::Result<Lease> acquire();
+  void release(std::unique_ptr<Connection> c);
+
+  std::string path_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+};
+
+}  // namespace parley::store::sqlite

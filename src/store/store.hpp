@@ -1,0 +1,66 @@
+#pragma once
+// The repository interface every caller uses. Backends (sqlite/, later postgres/) implement it;
+// only src/app picks one. Every method that changes several rows does so in one transaction.
+// Errors: not_found, conflict (unique or link rules), io (the database failed), corrupt.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "store/records.hpp"
+
+namespace parley::store {
+
+using core::Result;
+using core::Status;
+
+// How an update treats the agent's phone link.
+struct PhoneLink {
+  std::optional<std::string> phone_number_id;  // nullopt: unlink
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  virtual Status migrate() = 0;  // applies pending versioned migrations, each in its own transaction
+  virtual Result<int> schema_version() = 0;
+
+  // API keys
+  virtual Status create_api_key(const ApiKey& key) = 0;
+  virtual Result<std::optional<ApiKey>> find_api_key_by_hash(std::string_view key_hash) = 0;
+  virtual Result<std::vector<ApiKey>> list_api_keys() = 0;
+  virtual Result<std::int64_t> count_api_keys() = 0;  // revoked ones included: "first start" means none ever
+  virtual Status revoke_api_key(std::string_view id) = 0;
+  virtual Status touch_api_key(std::string_view id, std::int64_t at) = 0;
+
+  // Agents. Linking a number that another agent holds is a conflict.
+  virtual Result<Agent> create_agent(const Agent& agent, const std::optional<PhoneLink>& link) = 0;
+  virtual Result<Agent> get_agent(std::string_view id) = 0;
+  virtual Result<Page<Agent>> list_agents(int limit, int offset) = 0;
+  virtual Result<Agent> update_agent(const Agent& agent, const std::optional<PhoneLink>& link) = 0;
+  virtual Status delete_agent(std::string_view id) = 0;  // unlinks its number
+
+  // Phone numbers. A duplicate E.164 number or an agent that already has a number is a conflict.
+  virtual Result<PhoneNumber> create_phone_number(const PhoneNumber& number) = 0;
+  virtual Result<PhoneNumber> get_phone_number(std::string_view id) = 0;
+  virtual Result<std::optional<PhoneNumber>> find_phone_number(std::string_view e164) = 0;
+  virtual Result<Page<PhoneNumber>> list_phone_numbers(int limit, int offset) = 0;
+  virtual Status set_phone_number_state(std::string_view id, std::string_view state, std::string_view last_error) = 0;
+  virtual Status delete_phone_number(std::string_view id) = 0;
+
+  // Sessions. Creating one also records its remote party as a lead, in the same transaction.
+  virtual Result<VoiceSession> create_session(const VoiceSession& session) = 0;
+  virtual Result<VoiceSession> get_session(std::string_view id) = 0;
+  virtual Result<Page<VoiceSession>> list_sessions(const SessionFilter& filter) = 0;
+  // Ends a session that has not ended yet (compare-and-set on the status): conflict if it already has.
+  virtual Result<VoiceSession> end_session(std::string_view id, std::string_view status, std::string_view end_reason,
+                                           std::int64_t ended_at) = 0;
+  virtual Result<std::vector<TranscriptEntry>> list_transcript(std::string_view session_id) = 0;
+  virtual Status append_transcript(const TranscriptEntry& entry) = 0;
+  virtual Result<Recording> get_recording(std::string_view id) = 0;
+  virtual Result<Page<Lead>> list_leads(int limit, int offset) = 0;
+};
+
+}  // namespace parley::store
