@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include <fmt/format.h>
+
 namespace parley::net {
 namespace {
 bool iequals(std::string_view a, std::string_view b) {
@@ -76,6 +78,30 @@ std::optional<std::vector<std::pair<std::string, std::string>>> parse_query(std:
     out.emplace_back(std::move(*key), std::move(*value));
   }
   return out;
+}
+
+std::string json_error_body(std::string_view code, std::string_view message, std::string_view field) {
+  auto esc = [](std::string_view s) {
+    std::string out;
+    for (char c : s) {
+      switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+          if (static_cast<unsigned char>(c) < 0x20) {
+            out += fmt::format("\\u{:04x}", static_cast<int>(c));
+          } else {
+            out.push_back(c);
+          }
+      }
+    }
+    return out;
+  };
+  if (field.empty()) return fmt::format(R"({{"error":{{"code":"{}","message":"{}","field":null}}}})", esc(code), esc(message));
+  return fmt::format(R"({{"error":{{"code":"{}","message":"{}","field":"{}"}}}})", esc(code), esc(message), esc(field));
 }
 
 }  // namespace parley::net

@@ -36,6 +36,9 @@ struct HttpResponse {
   void set_header(std::string name, std::string value);
 };
 
+// The JSON error body used everywhere: {"error":{"code","message","field"}}.
+std::string json_error_body(std::string_view code, std::string_view message, std::string_view field = {});
+
 // Splits "a=1&b=%20x" into decoded pairs; '+' is a space (application/x-www-form-urlencoded).
 // Returns nullopt on a bad percent escape.
 std::optional<std::vector<std::pair<std::string, std::string>>> parse_query(std::string_view query);

@@ -23,30 +23,6 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
-std::string json_error_body(std::string_view code, std::string_view message, std::string_view field) {
-  auto esc = [](std::string_view s) {
-    std::string out;
-    for (char c : s) {
-      switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-          if (static_cast<unsigned char>(c) < 0x20) {
-            out += fmt::format("\\u{:04x}", static_cast<int>(c));
-          } else {
-            out.push_back(c);
-          }
-      }
-    }
-    return out;
-  };
-  if (field.empty()) return fmt::format(R"({{"error":{{"code":"{}","message":"{}","field":null}}}})", esc(code), esc(message));
-  return fmt::format(R"({{"error":{{"code":"{}","message":"{}","field":"{}"}}}})", esc(code), esc(message), esc(field));
-}
-
 namespace {
 
 // An incoming X-Request-Id is kept only if it is short and harmless to log.

@@ -28,9 +28,6 @@ struct HttpServerOptions {
 // if it does, the client gets a 500 without details and the error is logged.
 using HttpHandler = std::function<HttpResponse(HttpRequest&)>;
 
-// The JSON error body used everywhere: {"error":{"code","message","field"}}.
-std::string json_error_body(std::string_view code, std::string_view message, std::string_view field = {});
-
 class HttpServer {
  public:
   HttpServer(IoRuntime& io, core::WorkerPool& pool, HttpServerOptions options, HttpHandler handler);

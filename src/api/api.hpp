@@ -1,0 +1,43 @@
+#pragma once
+// The REST API: routing, Bearer authentication, per-key rate limits and the resources of
+// seeds/001 and seeds/004. Runs on the worker pool (see net::HttpHandler).
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+#include "api/rate_limiter.hpp"
+#include "api/router.hpp"
+#include "core/config.hpp"
+#include "core/crypto.hpp"
+#include "net/http_message.hpp"
+#include "store/store.hpp"
+
+namespace parley::api {
+
+struct ApiDeps {
+  store::Store& store;
+  const core::Config& config;
+  const core::SecretBox& secrets;
+  std::function<bool()> ready;  // every listener up and migrations applied
+};
+
+class Api {
+ public:
+  explicit Api(ApiDeps deps);
+  net::HttpResponse handle(net::HttpRequest& req);
+  const Router& router() const { return router_; }
+
+ private:
+  int limit_for(RateClass c) const;
+  void touch(const store::ApiKey& key);
+
+  ApiDeps deps_;
+  Router router_;
+  RateLimiter limiter_;
+  std::mutex touch_mu_;
+  std::unordered_map<std::string, std::int64_t> last_touch_;
+};
+
+}  // namespace parley::api

@@ -1,0 +1,139 @@
+// POST /voice/outbound/dial (seeds/001 "Start an Outbound Call"): validates every field and
+// persists the session as initiating, or scheduled when scheduled_at is given. The response is
+// exactly the seed's shape.
+#include <boost/url/parse.hpp>
+
+#include "api/json_io.hpp"
+#include "api/routes/routes.hpp"
+#include "call/e164.hpp"
+#include "core/ids.hpp"
+#include "core/time.hpp"
+
+namespace parley::api {
+namespace {
+using core::Errc;
+using core::fail;
+
+constexpr std::int64_t kMaxScheduleAheadMs = 366LL * 86'400'000;  // a year and a day
+constexpr std::size_t kMaxContextBytes = 16 * 1024;
+
+core::Status check_webhook_url(const std::string& url) {
+  auto parsed = boost::urls::parse_absolute_uri(url);
+  if (!parsed || (parsed->scheme() != "http" && parsed->scheme() != "https") || parsed->host().empty()) {
+    return fail(Errc::validation, "webhook_url must be an absolute http:// or https:// URL", "webhook_url");
+  }
+  return {};
+}
+
+// The agent's own default for a voice setting, used when the dial request leaves it out.
+json::value agent_voice_setting(const store::Agent& agent, std::string_view key) {
+  boost::system::error_code ec;
+  auto cfg = json::parse(agent.config, ec);
+  if (ec || !cfg.is_object()) return nullptr;
+  auto* voice = cfg.get_object().if_contains("voice");
+  if (!voice || !voice->is_object()) return nullptr;
+  auto* v = voice->get_object().if_contains(key);
+  return v ? *v : json::value(nullptr);
+}
+
+}  // namespace
+
+void add_dial_routes(Router& r, ApiDeps& deps) {
+  r.add({"POST", "/voice/outbound/dial", RateClass::dial, [&deps](RequestContext& ctx) -> Result<net::HttpResponse> {
+           auto body = parse_object_body(ctx.request);
+           if (!body) return std::unexpected(body.error());
+           Fields f(*body);
+           if (auto rr = f.only({"agent_id", "to_number", "from_number", "context", "max_duration", "recording",
+                                 "scheduled_at", "webhook_url"});
+               !rr) {
+             return std::unexpected(rr.error());
+           }
+           auto agent_id = f.string("agent_id", 100, true);
+           if (!agent_id) return std::unexpected(agent_id.error());
+           auto to = f.string("to_number", 32, true);
+           if (!to) return std::unexpected(to.error());
+           auto to_info = call::parse_e164(**to);
+           if (!to_info) return fail(Errc::validation, "to_number " + to_info.error().message, "to_number");
+           auto from = f.string("from_number", 32, true);
+           if (!from) return std::unexpected(from.error());
+           auto from_info = call::parse_e164(**from);
+           if (!from_info) return fail(Errc::validation, "from_number " + from_info.error().message, "from_number");
+           if (to_info->e164 == from_info->e164) {
+             return fail(Errc::validation, "to_number must differ from from_number", "to_number");
+           }
+           auto context = f.object("context");
+           if (!context) return std::unexpected(context.error());
+           std::string context_text = json::serialize(context->value_or(json::object{}));
+           if (context_text.size() > kMaxContextBytes) {
+             return fail(Errc::validation, "context must serialize to at most 16 KiB", "context");
+           }
+           auto max_duration = f.integer("max_duration", 1, 14400);
+           if (!max_duration) return std::unexpected(max_duration.error());
+           auto recording = f.boolean("recording");
+           if (!recording) return std::unexpected(recording.error());
+           auto webhook = f.string("webhook_url", 2000);
+           if (!webhook) return std::unexpected(webhook.error());
+           if (*webhook) {
+             if (auto rr = check_webhook_url(**webhook); !rr) return std::unexpected(rr.error());
+           }
+           auto scheduled_text = f.string("scheduled_at", 64);
+           if (!scheduled_text) return std::unexpected(scheduled_text.error());
+           auto now = core::to_unix_ms(core::now_utc());
+           std::optional<std::int64_t> scheduled_at;
+           if (*scheduled_text) {
+             auto t = core::parse_iso8601(**scheduled_text);
+             if (!t) return fail(Errc::validation, "scheduled_at must be an ISO 8601 date-time", "scheduled_at");
+             scheduled_at = core::to_unix_ms(*t);
+             if (*scheduled_at <= now) return fail(Errc::validation, "scheduled_at must be in the future", "scheduled_at");
+             if (*scheduled_at - now > kMaxScheduleAheadMs) {
+               return fail(Errc::validation, "scheduled_at must be within one year", "scheduled_at");
+             }
+           }
+
+           auto agent = deps.store.get_agent(**agent_id);
+           if (!agent) {
+             if (agent.error().code == Errc::not_found) {
+               return fail(Errc::validation, "agent " + **agent_id + " does not exist", "agent_id");
+             }
+             return std::unexpected(agent.error());
+           }
+           auto number = deps.store.find_phone_number(from_info->e164);
+           if (!number) return std::unexpected(number.error());
+           if (!*number) {
+             return fail(Errc::validation, "from_number is not a phone number of this account", "from_number");
+           }
+           if ((*number)->state != "active") {
+             return fail(Errc::validation, "from_number is " + (*number)->state + ", not active", "from_number");
+           }
+           if (!(*number)->supports_outbound) {
+             return fail(Errc::validation, "from_number does not support outbound calls", "from_number");
+           }
+
+           store::VoiceSession s;
+           s.id = core::new_id("call");
+           s.kind = "outbound";
+           s.status = scheduled_at ? "scheduled" : "initiating";
+           s.agent_id = agent->id;
+           s.api_key_id = ctx.key->id;
+           s.from_number = from_info->e164;
+           s.to_number = to_info->e164;
+           s.context = std::move(context_text);
+           auto agent_max = agent_voice_setting(*agent, "max_duration");
+           s.max_duration = static_cast<int>(
+               max_duration->value_or(agent_max.is_int64() ? agent_max.get_int64() : 600));
+           auto agent_rec = agent_voice_setting(*agent, "recording");
+           s.recording = recording->value_or(agent_rec.is_bool() && agent_rec.get_bool());
+           s.webhook_url = *webhook;
+           s.scheduled_at = scheduled_at;
+           s.created_at = now;
+           auto created = deps.store.create_session(s);
+           if (!created) return std::unexpected(created.error());
+           return json_response(201, json::object{{"call_id", created->id},
+                                                  {"status", created->status},
+                                                  {"agent_id", created->agent_id},
+                                                  {"to_number", opt(created->to_number)},
+                                                  {"created_at", iso(created->created_at)}});
+         }});
+}
+
+}  // namespace parley::api

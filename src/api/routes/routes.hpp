@@ -1,0 +1,15 @@
+#pragma once
+// One registration function per resource file.
+#include "api/api.hpp"
+#include "api/router.hpp"
+
+namespace parley::api {
+
+void add_system_routes(Router& r, ApiDeps& deps);
+void add_agent_routes(Router& r, ApiDeps& deps);
+void add_phone_number_routes(Router& r, ApiDeps& deps);
+void add_session_routes(Router& r, ApiDeps& deps);
+void add_dial_routes(Router& r, ApiDeps& deps);
+void add_lead_routes(Router& r, ApiDeps& deps);
+
+}  // namespace parley::api

@@ -1,0 +1,103 @@
+#include "app/daemon.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <thread>
+
+#include "api/api.hpp"
+#include "api/api_keys.hpp"
+#include "app/data_dir.hpp"
+#include "app/store_factory.hpp"
+#include "core/crypto.hpp"
+#include "core/log.hpp"
+#include "core/worker_pool.hpp"
+#include "net/http_server.hpp"
+#include "net/io_runtime.hpp"
+
+namespace parley::app {
+namespace {
+
+std::size_t cores() { return std::max(1u, std::thread::hardware_concurrency()); }
+
+// On first start (no key was ever created) makes one and prints it once; it is never shown again.
+core::Status bootstrap_api_key(store::Store& store, const core::Config& config) {
+  auto count = store.count_api_keys();
+  if (!count) return std::unexpected(count.error());
+  if (*count > 0) return {};
+  auto key = api::create_api_key(store, "bootstrap", config.bootstrap_api_key);
+  if (!key) return std::unexpected(key.error());
+  spdlog::info("event=api_key.bootstrap key_id={} prefix={}", key->record.id, key->record.prefix);
+  std::printf("\nFirst start: created API key %s\n  %s\nIt is stored hashed and will not be shown again.\n\n",
+              key->record.id.c_str(), key->secret.c_str());
+  std::fflush(stdout);
+  return {};
+}
+
+}  // namespace
+
+int serve(const core::Config& config) {
+  // Block the signals before any thread starts, so only the sigwait below receives them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  auto fail = [](const core::Error& e) {
+    spdlog::critical("event=startup_failed code={} error={}", core::to_string(e.code), core::log_value(e.message));
+    std::fprintf(stderr, "parley: %s\n", e.message.c_str());
+    return 1;
+  };
+  if (auto r = ensure_data_dir(config); !r) return fail(r.error());
+  auto secret = load_secret_key(config);
+  if (!secret) return fail(secret.error());
+  core::SecretBox box(*secret);
+  auto store = open_store(config);
+  if (!store) return fail(store.error());
+  if (auto r = (*store)->migrate(); !r) return fail(r.error());
+  auto version = (*store)->schema_version();
+  if (!version) return fail(version.error());
+  spdlog::info("event=store.ready path={} schema_version={}", core::log_value(config.effective_database_path()), *version);
+  if (auto r = bootstrap_api_key(**store, config); !r) return fail(r.error());
+
+  auto listen = core::parse_host_port(config.http_listen);
+  if (!listen) return fail(listen.error());
+  std::size_t io_threads = config.io_threads > 0 ? static_cast<std::size_t>(config.io_threads) : cores();
+  std::size_t workers = config.worker_threads > 0 ? static_cast<std::size_t>(config.worker_threads)
+                                                  : std::max<std::size_t>(2, cores());
+  core::WorkerPool pool(workers, 4096);
+  net::IoRuntime io(io_threads);
+  std::atomic<bool> ready{false};
+  api::Api api(api::ApiDeps{**store, config, box, [&ready] { return ready.load(); }});
+  net::HttpServerOptions http_options{listen->host,
+                                      listen->port,
+                                      config.http_max_body_bytes,
+                                      config.http_max_header_bytes,
+                                      std::chrono::seconds(config.http_request_timeout_s),
+                                      std::chrono::seconds(config.http_idle_timeout_s),
+                                      config.http_max_connections};
+  net::HttpServer http(io, pool, http_options, [&api](net::HttpRequest& req) { return api.handle(req); });
+  if (auto r = http.start(); !r) return fail(r.error());
+  io.start();
+  ready = true;
+  spdlog::info("event=ready http=http://{}:{} io_threads={} workers={}", listen->host, http.port(), io_threads, workers);
+  std::printf("Parley is ready.\n  API:  http://%s:%u  (docs: /openapi.json)\n", listen->host.c_str(), http.port());
+  std::fflush(stdout);
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  spdlog::info("event=shutdown signal={}", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  ready = false;
+  http.stop(std::chrono::seconds(10));
+  pool.stop();
+  io.stop();
+  spdlog::info("event=stopped");
+  return 0;
+}
+
+}  // namespace parley::app
