@@ -11,7 +11,7 @@ double r_factor(const MosInput& input) noexcept {
   const double id = 0.024 * d + (d > 177.3 ? 0.11 * (d - 177.3) : 0.0);
   const double ppl = std::clamp(input.loss_fraction, 0.0, 1.0) * 100.0;
   const double ie = input.codec.ie;
-  const double ie_eff = ie + (95.0 - ie) * ppl / (ppl + input.codec.bpl);
+  const double ie_eff = ppl <= 0.0 ? ie : ie + (95.0 - ie) * ppl / (ppl + input.codec.bpl);
   return 93.2 - id - ie_eff;
 }
 
