@@ -19,8 +19,10 @@ std::string hash(DigestAlgorithm a, std::string_view data) {
 
 std::string join(std::initializer_list<std::string_view> parts) {
   std::string out;
+  bool first = true;
   for (std::string_view p : parts) {
-    if (!out.empty() || p.data() != parts.begin()->data()) out.push_back(':');
+    if (!first) out.push_back(':');
+    first = false;
     out.append(p);
   }
   return out;

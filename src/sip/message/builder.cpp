@@ -67,7 +67,7 @@ MessageBuilder& MessageBuilder::header(std::string_view name, std::string_view v
 
 MessageBuilder& MessageBuilder::header(HeaderId id, std::string_view value) { return header(header_name(id), value); }
 
-std::string MessageBuilder::finish(std::string_view body, std::string_view content_type) && {
+std::string MessageBuilder::finish(std::string_view body, std::string_view content_type) {
   append_tail(out_, body, content_type);
   return std::move(out_);
 }

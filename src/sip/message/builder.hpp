@@ -21,7 +21,7 @@ class MessageBuilder {
   MessageBuilder& header(std::string_view name, std::string_view value);
   MessageBuilder& header(HeaderId id, std::string_view value);  // canonical long name
   // Adds Content-Type (when `content_type` is given), Content-Length, the blank line and `body`.
-  std::string finish(std::string_view body = {}, std::string_view content_type = {}) &&;
+  std::string finish(std::string_view body = {}, std::string_view content_type = {});  // leaves the builder empty
 
  private:
   explicit MessageBuilder(std::size_t capacity_hint);
