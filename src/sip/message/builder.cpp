@@ -117,12 +117,15 @@ std::string make_response(const Message& request, int status, std::string_view r
   // RFC 3261 s8.2.6.2: Via (all, in order), From, To (+tag), Call-ID, CSeq are copied.
   const bool add_tag = status != 100 && !to_tag.empty() && !request.to().tag();
   const bool copy_timestamp = status == 100;  // RFC 3261 s8.2.6.1
+  // Single-valued headers are copied once (a lenient parse may have seen duplicates).
   auto copied = [&](const Header& h) {
     switch (h.id) {
-      case HeaderId::via: case HeaderId::from: case HeaderId::to: case HeaderId::call_id: case HeaderId::cseq:
+      case HeaderId::via:
         return true;
+      case HeaderId::from: case HeaderId::to: case HeaderId::call_id: case HeaderId::cseq:
+        return request.find(h.id) == &h;
       case HeaderId::timestamp:
-        return copy_timestamp;
+        return copy_timestamp && request.find(h.id) == &h;
       default:
         return false;
     }

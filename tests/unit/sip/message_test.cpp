@@ -117,14 +117,16 @@ TEST(MessageParser, MultiValueSplittingRespectsQuotesAndBrackets) {
 }
 
 TEST(MessageParser, StarContactAndBadContacts) {
-  auto ok = parse_message(invite("Contact: *\r\n"), Framing::stream);
+  const std::string star = invite("Contact: *\r\n");
+  auto ok = parse_message(star, Framing::stream);
   ASSERT_TRUE(ok);
   auto contacts = ok->contacts();
   ASSERT_TRUE(contacts);
   EXPECT_TRUE((*contacts)[1].star);
   for (std::string_view bad : {"Contact: <sip:a@b>;q=2\r\n", "Contact: <sip:a@b>;expires=x\r\n",
                                "Contact: <sip:a@b>,,<sip:c@d>\r\n", "Contact: \"open <sip:a@b>\r\n"}) {
-    auto m = parse_message(invite(bad), Framing::stream);
+    const std::string data = invite(bad);
+    auto m = parse_message(data, Framing::stream);
     ASSERT_TRUE(m) << bad;
     EXPECT_FALSE(m->contacts()) << bad;
     EXPECT_FALSE(validate(*m)) << bad;
@@ -231,7 +233,8 @@ TEST(MessageBuilder, ResponseCopiesEssentialsPerRfc3261) {
   EXPECT_EQ((*vias)[1].host, "proxy.example.com");
   EXPECT_EQ(r->find(HeaderId::timestamp), nullptr);
   EXPECT_EQ(r->content_length(), 0u);
-  auto trying = parse_message(make_response(*req, 100, "Trying", "ignored"), Framing::stream);
+  const std::string trying_text = make_response(*req, 100, "Trying", "ignored");
+  auto trying = parse_message(trying_text, Framing::stream);
   ASSERT_TRUE(trying);
   EXPECT_FALSE(trying->to().tag());
   EXPECT_EQ(trying->find(HeaderId::timestamp)->value, "54");

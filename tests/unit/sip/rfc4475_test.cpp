@@ -504,6 +504,21 @@ TEST(Rfc4475, ErrorResponseForAnswerableRequest) {
   ASSERT_TRUE(parsed);
   EXPECT_EQ(parsed->call_id(), "lwsstart.dfknq234oi243099adsdfnawe3@example.com");
   EXPECT_EQ(parsed->cseq().method, "INVITE");
+  // Duplicated single-valued headers (multi01) are echoed once so the response stays valid.
+  for (const char* name : {"multi01", "mismatch01", "clerr", "escruri", "badvers"}) {
+    const std::string bytes = golden(std::string("rfc4475/") + name + ".sip");
+    auto failed = parse_message(bytes, Framing::datagram);
+    ASSERT_FALSE(failed) << name;
+    ASSERT_TRUE(failed.error().can_respond) << name;
+    auto answer = make_error_response(bytes, failed.error());
+    ASSERT_TRUE(answer) << name;
+    auto reparsed = parse_message(*answer, Framing::stream);
+    ASSERT_TRUE(reparsed) << name << ": " << reparsed.error().reason();
+    EXPECT_EQ(reparsed->status(), failed.error().status()) << name;
+  }
+  // Responses are never answered.
+  const std::string scalarlg = golden("rfc4475/scalarlg.sip");
+  EXPECT_FALSE(make_error_response(scalarlg, parse_message(scalarlg, Framing::datagram).error()));
 }
 
 }  // namespace
