@@ -15,9 +15,10 @@ CLANG=clang-16
 CLANGXX=clang++-16
 
 # The whole tree (libraries included) is instrumented so the fuzzer sees coverage and ASan
-# sees every access.
+# sees every access. tests/CMakeLists.txt adds tests/fuzz only inside PARLEY_BUILD_TESTS,
+# so tests stay ON in this configuration; only the fuzz targets are built.
 CC=$CLANG CXX=$CLANGXX cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DPARLEY_BUILD_FUZZ=ON -DPARLEY_BUILD_TESTS=OFF -DPARLEY_BUILD_BENCH=OFF \
+  -DPARLEY_BUILD_FUZZ=ON -DPARLEY_BUILD_TESTS=ON -DPARLEY_BUILD_BENCH=OFF \
   -DCMAKE_CXX_FLAGS="-U__cpp_concepts -D__cpp_concepts=202002L -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer"
 
 targets=("$@")
