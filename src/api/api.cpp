@@ -5,6 +5,7 @@
 #include "api/api_keys.hpp"
 #include "api/json_io.hpp"
 #include "api/routes/routes.hpp"
+#include "core/crypto.hpp"
 #include "core/time.hpp"
 #include "net/http_server.hpp"
 
@@ -54,6 +55,24 @@ void Api::touch(const store::ApiKey& key) {
   (void)deps_.store.touch_api_key(key.id, now);
 }
 
+core::Result<store::ApiKey> Api::authenticate(std::string_view presented) {
+  constexpr std::int64_t kCacheMs = 1000;
+  constexpr std::size_t kMaxCached = 10000;
+  auto hash = core::sha256_hex(presented);
+  auto now = core::to_unix_ms(core::now_utc());
+  {
+    std::lock_guard lock(key_cache_mu_);
+    if (auto it = key_cache_.find(hash); it != key_cache_.end() && it->second.expires_ms > now) return it->second.key;
+  }
+  auto verified = verify_api_key(deps_.store, presented);
+  if (verified) {
+    std::lock_guard lock(key_cache_mu_);
+    if (key_cache_.size() >= kMaxCached) key_cache_.clear();
+    key_cache_[hash] = CachedKey{*verified, now + kCacheMs};
+  }
+  return verified;
+}
+
 net::HttpResponse Api::handle(net::HttpRequest& req) {
   auto m = router_.match(req.method, req.path);
   if (!m.route) {
@@ -80,7 +99,7 @@ net::HttpResponse Api::handle(net::HttpRequest& req) {
       res.set_header("WWW-Authenticate", "Bearer");
       return res;
     }
-    auto verified = verify_api_key(deps_.store, presented);
+    auto verified = authenticate(presented);
     if (!verified) {
       auto res = error_response(verified.error(), req.request_id);
       if (res.status == 401) res.set_header("WWW-Authenticate", "Bearer error=\"invalid_token\"");

@@ -32,12 +32,21 @@ class Api {
  private:
   int limit_for(RateClass c) const;
   void touch(const store::ApiKey& key);
+  core::Result<store::ApiKey> authenticate(std::string_view presented);
 
   ApiDeps deps_;
   Router router_;
   RateLimiter limiter_;
   std::mutex touch_mu_;
   std::unordered_map<std::string, std::int64_t> last_touch_;
+  // Verified keys by SHA-256 for one second: saves a database read per request; a revocation takes
+  // effect within that second.
+  struct CachedKey {
+    store::ApiKey key;
+    std::int64_t expires_ms;
+  };
+  std::mutex key_cache_mu_;
+  std::unordered_map<std::string, CachedKey> key_cache_;
 };
 
 }  // namespace parley::api

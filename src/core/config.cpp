@@ -39,7 +39,7 @@ Setter integer(Int Owner::*member, long long lo, long long hi) {
 
 Setter rate(int RateLimits::*member) {
   return [member](Config& c, std::string_view v) -> Status {
-    auto n = to_int<int>(v, 1, 1'000'000);
+    auto n = to_int<int>(v, 1, 1'000'000'000);
     if (!n) return std::unexpected(n.error());
     c.rate_limits.*member = *n;
     return {};

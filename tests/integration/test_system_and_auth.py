@@ -89,6 +89,11 @@ def test_cli_keys_create_list_revoke(parley):
     assert "ci" in listing and key not in listing and BOOTSTRAP_KEY not in listing
     key_id = next(l.split()[0] for l in listing.splitlines() if " ci " in l)
     parley.cli("keys", "revoke", key_id)
+    # Verified keys are cached for one second (docs/architecture.md): the revocation must bite within it.
+    import time
+    deadline = time.time() + 1.5
+    while parley.get("/voice/agents", key=key).status == 200 and time.time() < deadline:
+        time.sleep(0.1)
     err = assert_error(parley.get("/voice/agents", key=key), 401)
     assert "revoked" in err["message"]
     again = parley.cli("keys", "revoke", key_id, check=False)

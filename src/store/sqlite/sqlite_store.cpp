@@ -28,6 +28,14 @@ class SqliteStore::Lease {
 
 namespace {
 
+// SQL text that depends only on constants: formatted on first use, then reused (statements are
+// cached by their text, so it must also be identical each time).
+template <class F>
+const std::string& sql_once(F&& make) {
+  static const std::string sql = make();
+  return sql;
+}
+
 // Propagates an error out of a function returning Result/Status.
 #define PARLEY_TRY(var, expr)                         \
   auto var = (expr);                                  \
@@ -126,19 +134,19 @@ Result<std::int64_t> scalar(Connection& c, const std::string& sql, auto&& bind) 
 
 Result<Agent> load_agent(Connection& c, std::string_view id) {
   return query_one<Agent>(
-      c, fmt::format("SELECT {} FROM agents a LEFT JOIN phone_numbers p ON p.agent_id = a.id WHERE a.id = ?1", kAgentColumns),
+      c, sql_once([] { return fmt::format("SELECT {} FROM agents a LEFT JOIN phone_numbers p ON p.agent_id = a.id WHERE a.id = ?1", kAgentColumns); }),
       [&](Statement& s) { s.bind(1, id); }, read_agent, "agent");
 }
 
 Result<PhoneNumber> load_number(Connection& c, std::string_view id) {
   return query_one<PhoneNumber>(
-      c, fmt::format("SELECT {} FROM phone_numbers WHERE id = ?1", kNumberColumns), [&](Statement& s) { s.bind(1, id); },
+      c, sql_once([] { return fmt::format("SELECT {} FROM phone_numbers WHERE id = ?1", kNumberColumns); }), [&](Statement& s) { s.bind(1, id); },
       read_number, "phone number");
 }
 
 Result<VoiceSession> load_session(Connection& c, std::string_view id) {
   return query_one<VoiceSession>(
-      c, fmt::format("SELECT {} FROM voice_sessions WHERE id = ?1", kSessionColumns),
+      c, sql_once([] { return fmt::format("SELECT {} FROM voice_sessions WHERE id = ?1", kSessionColumns); }),
       [&](Statement& s) { s.bind(1, id); }, read_session, "session");
 }
 
@@ -236,7 +244,7 @@ Status SqliteStore::create_api_key(const ApiKey& k) {
 
 Result<std::optional<ApiKey>> SqliteStore::find_api_key_by_hash(std::string_view key_hash) {
   PARLEY_TRY(c, acquire());
-  PARLEY_TRY(rows, (query<ApiKey>(**c, fmt::format("SELECT {} FROM api_keys WHERE key_hash = ?1", kKeyColumns),
+  PARLEY_TRY(rows, (query<ApiKey>(**c, sql_once([] { return fmt::format("SELECT {} FROM api_keys WHERE key_hash = ?1", kKeyColumns); }),
                                   [&](Statement& s) { s.bind(1, key_hash); }, read_key)));
   if (rows->empty()) return std::optional<ApiKey>{};
   return std::optional<ApiKey>(std::move(rows->front()));
@@ -244,7 +252,7 @@ Result<std::optional<ApiKey>> SqliteStore::find_api_key_by_hash(std::string_view
 
 Result<std::vector<ApiKey>> SqliteStore::list_api_keys() {
   PARLEY_TRY(c, acquire());
-  return query<ApiKey>(**c, fmt::format("SELECT {} FROM api_keys ORDER BY created_at, id", kKeyColumns),
+  return query<ApiKey>(**c, sql_once([] { return fmt::format("SELECT {} FROM api_keys ORDER BY created_at, id", kKeyColumns); }),
                        [](Statement&) {}, read_key);
 }
 
@@ -303,9 +311,8 @@ Result<Page<Agent>> SqliteStore::list_agents(int limit, int offset) {
   page.total = *total;
   PARLEY_TRY(items, (query<Agent>(
                         **c,
-                        fmt::format("SELECT {} FROM agents a LEFT JOIN phone_numbers p ON p.agent_id = a.id "
-                                    "ORDER BY a.created_at DESC, a.id DESC LIMIT ?1 OFFSET ?2",
-                                    kAgentColumns),
+                        sql_once([] { return fmt::format("SELECT {} FROM agents a LEFT JOIN phone_numbers p ON p.agent_id = a.id "
+                                    "ORDER BY a.created_at DESC, a.id DESC LIMIT ?1 OFFSET ?2", kAgentColumns); }),
                         [&](Statement& s) { s.bind(1, limit).bind(2, offset); }, read_agent)));
   page.items = std::move(*items);
   return page;
@@ -358,9 +365,8 @@ Result<PhoneNumber> SqliteStore::create_phone_number(const PhoneNumber& n) {
     }
   }
   {
-    PARLEY_TRY(stmt, (*c)->prepare(fmt::format("INSERT INTO phone_numbers ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-                                               "?9, ?10, ?11, ?12, ?13)",
-                                               kNumberColumns)));
+    PARLEY_TRY(stmt, (*c)->prepare(sql_once([] { return fmt::format("INSERT INTO phone_numbers ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+                                               "?9, ?10, ?11, ?12, ?13)", kNumberColumns); })));
     stmt->bind(1, n.id).bind(2, n.phone_number).bind(3, n.provider).bind(4, n.state).bind(5, n.supports_inbound);
     stmt->bind(6, n.supports_outbound).bind(7, n.agent_id).bind(8, n.sip_provider_id).bind(9, n.config);
     stmt->bind(10, n.credentials).bind(11, n.last_error).bind(12, n.created_at).bind(13, n.updated_at);
@@ -378,7 +384,7 @@ Result<PhoneNumber> SqliteStore::get_phone_number(std::string_view id) {
 
 Result<std::optional<PhoneNumber>> SqliteStore::find_phone_number(std::string_view e164) {
   PARLEY_TRY(c, acquire());
-  PARLEY_TRY(rows, (query<PhoneNumber>(**c, fmt::format("SELECT {} FROM phone_numbers WHERE phone_number = ?1", kNumberColumns),
+  PARLEY_TRY(rows, (query<PhoneNumber>(**c, sql_once([] { return fmt::format("SELECT {} FROM phone_numbers WHERE phone_number = ?1", kNumberColumns); }),
                                        [&](Statement& s) { s.bind(1, e164); }, read_number)));
   if (rows->empty()) return std::optional<PhoneNumber>{};
   return std::optional<PhoneNumber>(std::move(rows->front()));
@@ -391,8 +397,7 @@ Result<Page<PhoneNumber>> SqliteStore::list_phone_numbers(int limit, int offset)
   page.total = *total;
   PARLEY_TRY(items, (query<PhoneNumber>(
                         **c,
-                        fmt::format("SELECT {} FROM phone_numbers ORDER BY created_at DESC, id DESC LIMIT ?1 OFFSET ?2",
-                                    kNumberColumns),
+                        sql_once([] { return fmt::format("SELECT {} FROM phone_numbers ORDER BY created_at DESC, id DESC LIMIT ?1 OFFSET ?2", kNumberColumns); }),
                         [&](Statement& s) { s.bind(1, limit).bind(2, offset); }, read_number)));
   page.items = std::move(*items);
   return page;
@@ -422,9 +427,8 @@ Result<VoiceSession> SqliteStore::create_session(const VoiceSession& v) {
   PARLEY_TRY(c, acquire());
   PARLEY_TRY(tx, Transaction::begin(**c));
   {
-    PARLEY_TRY(stmt, (*c)->prepare(fmt::format("INSERT INTO voice_sessions ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-                                               "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
-                                               kSessionColumns)));
+    PARLEY_TRY(stmt, (*c)->prepare(sql_once([] { return fmt::format("INSERT INTO voice_sessions ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+                                               "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)", kSessionColumns); })));
     auto& s = *stmt;
     s.bind(1, v.id).bind(2, v.kind).bind(3, v.status).bind(4, v.agent_id).bind(5, v.api_key_id).bind(6, v.from_number);
     s.bind(7, v.to_number).bind(8, v.context).bind(9, v.max_duration).bind(10, v.recording).bind(11, v.webhook_url);
