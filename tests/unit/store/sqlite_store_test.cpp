@@ -1,0 +1,177 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "core/ids.hpp"
+#include "core/time.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+using namespace parley;
+using store::sqlite::SqliteStore;
+
+namespace {
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("parley_store_" + core::random_token(8));
+    std::filesystem::create_directories(dir_);
+    auto s = SqliteStore::open((dir_ / "t.db").string());
+    ASSERT_TRUE(s.has_value()) << s.error().message;
+    store_ = std::move(*s);
+    ASSERT_TRUE(store_->migrate().has_value());
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  store::Agent agent(std::string name) {
+    auto now = core::to_unix_ms(core::now_utc());
+    return store::Agent{core::new_id("agent"), std::move(name), "{}", "", std::nullopt, now, now};
+  }
+  store::PhoneNumber number(std::string e164) {
+    store::PhoneNumber n;
+    n.id = core::new_id("pn");
+    n.phone_number = std::move(e164);
+    n.provider = "sip";
+    n.state = "active";
+    return n;
+  }
+  std::filesystem::path dir_;
+  std::unique_ptr<SqliteStore> store_;
+};
+}  // namespace
+
+TEST_F(SqliteStoreTest, MigrateIsIdempotentAndVersioned) {
+  EXPECT_TRUE(store_->migrate().has_value());
+  auto v = store_->schema_version();
+  ASSERT_TRUE(v.has_value());
+  EXPECT_GE(*v, 1);
+}
+
+TEST_F(SqliteStoreTest, OpenRejectsANonDatabaseFile) {
+  auto path = dir_ / "junk.db";
+  {
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    std::fputs("this is not a database, just text padded out to look like a header.............", f);
+    std::fclose(f);
+  }
+  auto s = SqliteStore::open(path.string());
+  ASSERT_FALSE(s.has_value());
+  EXPECT_EQ(s.error().code, core::Errc::corrupt);
+}
+
+TEST_F(SqliteStoreTest, ApiKeyLifecycle) {
+  store::ApiKey k{core::new_id("key"), "ci", "pk_abc", "hash1", 1, {}, {}};
+  ASSERT_TRUE(store_->create_api_key(k).has_value());
+  EXPECT_EQ(store_->create_api_key(k).error().code, core::Errc::conflict);
+  auto found = store_->find_api_key_by_hash("hash1");
+  ASSERT_TRUE(found.has_value() && found->has_value());
+  EXPECT_EQ((*found)->name, "ci");
+  EXPECT_FALSE(store_->find_api_key_by_hash("nope")->has_value());
+  ASSERT_TRUE(store_->revoke_api_key(k.id).has_value());
+  EXPECT_EQ(store_->revoke_api_key(k.id).error().code, core::Errc::conflict);
+  EXPECT_EQ(store_->revoke_api_key("key_missing").error().code, core::Errc::not_found);
+  EXPECT_TRUE((*store_->find_api_key_by_hash("hash1"))->revoked_at.has_value());
+  EXPECT_EQ(*store_->count_api_keys(), 1);
+}
+
+TEST_F(SqliteStoreTest, LinkRulesAreOneToOneAndTransactional) {
+  auto a = store_->create_agent(agent("a"), std::nullopt);
+  auto b = store_->create_agent(agent("b"), std::nullopt);
+  ASSERT_TRUE(a && b);
+  auto n = store_->create_phone_number(number("+14155551234"));
+  ASSERT_TRUE(n.has_value());
+  auto linked = store_->update_agent(*a, store::PhoneLink{n->id});
+  ASSERT_TRUE(linked.has_value());
+  EXPECT_EQ(linked->phone_number_id, n->id);
+
+  auto stolen = store_->update_agent(*b, store::PhoneLink{n->id});
+  ASSERT_FALSE(stolen.has_value());
+  EXPECT_EQ(stolen.error().code, core::Errc::conflict);
+
+  // A failed create rolls back the agent row too.
+  auto c = agent("c");
+  auto failed = store_->create_agent(c, store::PhoneLink{n->id});
+  ASSERT_FALSE(failed.has_value());
+  EXPECT_EQ(store_->get_agent(c.id).error().code, core::Errc::not_found);
+
+  auto dup = store_->create_phone_number(number("+14155551234"));
+  ASSERT_FALSE(dup.has_value());
+  EXPECT_EQ(dup.error().field, "phone_number");
+
+  ASSERT_TRUE(store_->delete_phone_number(n->id).has_value());
+  EXPECT_FALSE(store_->get_agent(a->id)->phone_number_id.has_value());
+}
+
+TEST_F(SqliteStoreTest, SessionsFilterPageAndEndOnce) {
+  auto a = store_->create_agent(agent("a"), std::nullopt);
+  ASSERT_TRUE(a.has_value());
+  for (int i = 0; i < 5; ++i) {
+    store::VoiceSession s;
+    s.id = core::new_id("call");
+    s.kind = "outbound";
+    s.status = i == 0 ? "scheduled" : "initiating";
+    s.agent_id = a->id;
+    s.to_number = "+1415555000" + std::to_string(i % 2);
+    s.created_at = 1000 + i;
+    ASSERT_TRUE(store_->create_session(s).has_value());
+  }
+  store::SessionFilter f;
+  f.limit = 2;
+  auto page = store_->list_sessions(f);
+  ASSERT_TRUE(page.has_value());
+  EXPECT_EQ(page->total, 5);
+  ASSERT_EQ(page->items.size(), 2u);
+  EXPECT_EQ(page->items[0].created_at, 1004);
+  f.status = "scheduled";
+  EXPECT_EQ(store_->list_sessions(f)->total, 1);
+  f.status.reset();
+  f.created_from = 1002;
+  f.created_to = 1003;
+  EXPECT_EQ(store_->list_sessions(f)->total, 2);
+
+  auto id = page->items[0].id;
+  auto ended = store_->end_session(id, "canceled", "ended_by_api", 2000);
+  ASSERT_TRUE(ended.has_value());
+  EXPECT_EQ(ended->status, "canceled");
+  EXPECT_EQ(store_->end_session(id, "completed", "x", 3000).error().code, core::Errc::conflict);
+
+  auto leads = store_->list_leads(10, 0);
+  ASSERT_TRUE(leads.has_value());
+  EXPECT_EQ(leads->total, 2);
+  EXPECT_EQ(leads->items[0].call_count + leads->items[1].call_count, 5);
+}
+
+TEST_F(SqliteStoreTest, TranscriptOrderedAndUniquePerSeq) {
+  auto a = store_->create_agent(agent("a"), std::nullopt);
+  store::VoiceSession s;
+  s.id = core::new_id("call");
+  s.kind = "inbound";
+  s.status = "in_progress";
+  s.agent_id = a->id;
+  s.from_number = "+14155550000";
+  ASSERT_TRUE(store_->create_session(s).has_value());
+  ASSERT_TRUE(store_->append_transcript({s.id, 2, "user", "second", 2.0, false}).has_value());
+  ASSERT_TRUE(store_->append_transcript({s.id, 1, "agent", "first", 0.5, false}).has_value());
+  EXPECT_EQ(store_->append_transcript({s.id, 1, "agent", "dup", 0.6, false}).error().code, core::Errc::conflict);
+  auto t = store_->list_transcript(s.id);
+  ASSERT_TRUE(t.has_value());
+  ASSERT_EQ(t->size(), 2u);
+  EXPECT_EQ((*t)[0].text, "first");
+}
+
+TEST_F(SqliteStoreTest, ConcurrentWritersAllCommit) {
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 25; ++i) {
+        if (store_->create_agent(agent("x"), std::nullopt)) ++ok;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 100);
+  EXPECT_EQ(store_->list_agents(1, 0)->total, 100);
+}
