@@ -16,7 +16,8 @@ struct CompletedDigits {
   std::array<Dtmf, 2> digits{};
   std::size_t count = 0;
 
-  std::span<const Dtmf> view() const noexcept { return std::span(digits).first(count); }
+  std::span<const Dtmf> view() const& noexcept { return std::span(digits).first(count); }
+  std::span<const Dtmf> view() const&& = delete;  // would dangle
 };
 
 class TelephoneEventReceiver {

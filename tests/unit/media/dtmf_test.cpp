@@ -58,7 +58,8 @@ TEST(TelephoneEventReceiver, OneDigitDespiteTripleEndPackets) {
   for (const auto& packet : *packets) {
     std::array<std::uint8_t, 4> bytes{};
     write_telephone_event(packet.event, bytes);
-    for (auto d : receiver.on_packet(5000, bytes).view()) digits.push_back(d);
+    const auto completed = receiver.on_packet(5000, bytes);
+    for (auto d : completed.view()) digits.push_back(d);
   }
   ASSERT_EQ(digits.size(), 1u);
   EXPECT_EQ(digits[0], (Dtmf{'9', 120}));
