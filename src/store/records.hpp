@@ -101,6 +101,42 @@ struct Lead {
   std::optional<std::string> last_agent_id;
 };
 
+// A SIP trunk (carrier or PBX). `config` is the API-validated JSON object; `credentials` is sealed.
+struct SipProvider {
+  std::string id;
+  std::string name;
+  std::string kind;  // twilio|vobiz|plivo|exotel|telnyx|generic
+  int priority = 10;
+  std::string config = "{}";
+  std::string credentials;
+  std::string registration_state = "disabled";  // disabled|registering|registered|failed
+  std::optional<std::int64_t> registration_expires_at;
+  std::string registration_error;
+  std::int64_t created_at = 0;
+  std::int64_t updated_at = 0;
+};
+
+// An inbound routing rule, evaluated by ascending priority. `config` holds match and target.
+struct SipRoute {
+  std::string id;
+  std::string name;
+  int priority = 100;
+  std::string config = "{}";
+  std::int64_t created_at = 0;
+  std::int64_t updated_at = 0;
+};
+
+// One SIP message to or from a provider with debug logging on (credentials already redacted).
+struct SipTrace {
+  std::int64_t id = 0;
+  std::optional<std::string> provider_id;
+  std::string call_id;
+  std::string direction;  // in|out
+  std::string remote;     // transport:host:port
+  std::string message;
+  std::int64_t created_at = 0;
+};
+
 struct SessionFilter {
   std::optional<std::string> agent_id;
   std::optional<std::string> status;

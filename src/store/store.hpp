@@ -61,6 +61,27 @@ class Store {
   virtual Status append_transcript(const TranscriptEntry& entry) = 0;
   virtual Result<Recording> get_recording(std::string_view id) = 0;
   virtual Result<Page<Lead>> list_leads(int limit, int offset) = 0;
+
+  // SIP providers (trunks). Deleting one that phone numbers use is a conflict.
+  virtual Result<SipProvider> create_sip_provider(const SipProvider& p) = 0;
+  virtual Result<SipProvider> get_sip_provider(std::string_view id) = 0;
+  virtual Result<Page<SipProvider>> list_sip_providers(int limit, int offset) = 0;  // by priority, then age
+  virtual Result<SipProvider> update_sip_provider(const SipProvider& p) = 0;
+  virtual Status delete_sip_provider(std::string_view id) = 0;
+  virtual Status set_registration_state(std::string_view id, std::string_view state,
+                                        std::optional<std::int64_t> expires_at, std::string_view error) = 0;
+
+  // Inbound routes, listed by ascending priority.
+  virtual Result<SipRoute> create_sip_route(const SipRoute& r) = 0;
+  virtual Result<SipRoute> get_sip_route(std::string_view id) = 0;
+  virtual Result<Page<SipRoute>> list_sip_routes(int limit, int offset) = 0;
+  virtual Result<SipRoute> update_sip_route(const SipRoute& r) = 0;
+  virtual Status delete_sip_route(std::string_view id) = 0;
+
+  // SIP message traces (diagnostics), oldest first; pruned by age.
+  virtual Status append_sip_trace(const SipTrace& t) = 0;
+  virtual Result<std::vector<SipTrace>> list_sip_traces(std::string_view call_id, int limit) = 0;
+  virtual Result<std::int64_t> prune_sip_traces(std::int64_t older_than) = 0;
 };
 
 }  // namespace parley::store

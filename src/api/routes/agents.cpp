@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "api/json_io.hpp"
+#include "api/secrets.hpp"
 #include "api/routes/routes.hpp"
 #include "core/ids.hpp"
 #include "core/time.hpp"
@@ -19,48 +20,8 @@ constexpr std::string_view kTtsFields[] = {"provider", "model", "voice"};
 constexpr std::string_view kSttFields[] = {"provider", "model", "language"};
 constexpr std::string_view kLlmProviders[] = {"openai", "groq", "ollama", "vllm", "llama_cpp"};
 
-// Secret slots: where an api_key may appear in the input and its key in the sealed object.
-struct SecretSlot {
-  std::string_view name;
-  std::vector<std::string_view> path;  // objects leading to the "api_key" member
-};
-const std::vector<SecretSlot>& secret_slots() {
-  static const std::vector<SecretSlot> slots = {
-      {"llm", {"llm"}}, {"tts", {"voice", "tts"}}, {"stt", {"voice", "stt"}}};
-  return slots;
-}
-
-json::object* walk(json::object& root, const std::vector<std::string_view>& path) {
-  json::object* cur = &root;
-  for (auto p : path) {
-    auto* v = cur->if_contains(p);
-    if (!v || !v->is_object()) return nullptr;
-    cur = &v->get_object();
-  }
-  return cur;
-}
-
-// Takes every api_key out of `input`: value = set, null = remove.
-Result<std::map<std::string, std::optional<std::string>>> take_secrets(json::object& input) {
-  std::map<std::string, std::optional<std::string>> out;
-  for (const auto& slot : secret_slots()) {
-    json::object* obj = walk(input, slot.path);
-    if (!obj || !obj->contains("api_key")) continue;
-    std::string field;
-    for (auto p : slot.path) field += std::string(p) + ".";
-    field += "api_key";
-    const auto& v = obj->at("api_key");
-    if (v.is_null()) {
-      out[std::string(slot.name)] = std::nullopt;
-    } else if (!v.is_string() || v.get_string().empty() || v.get_string().size() > 500) {
-      return fail(Errc::validation, field + " must be a non-empty string of at most 500 characters", field);
-    } else {
-      out[std::string(slot.name)] = std::string(v.get_string());
-    }
-    obj->erase("api_key");
-  }
-  return out;
-}
+const SecretSlot kSecretSlots[] = {
+    {{"llm"}, "api_key", "llm"}, {{"voice", "tts"}, "api_key", "tts"}, {{"voice", "stt"}, "api_key", "stt"}};
 
 core::Status check_url(const Fields& f, std::string_view key, bool required = false) {
   auto v = f.string(key, 2000, required);
@@ -275,41 +236,18 @@ json::object to_json(const store::Agent& a, const json::object& secrets) {
     for (const auto& kv : cfg.get_object()) out[kv.key()] = kv.value();
   }
   out["phone_number_id"] = opt(a.phone_number_id);
-  for (const auto& slot : secret_slots()) {
-    if (json::object* obj = walk(out, slot.path)) (*obj)["api_key_set"] = secrets.contains(slot.name);
-  }
+  mark_secrets(out, kSecretSlots, secrets);
   out["created_at"] = iso(a.created_at);
   out["updated_at"] = iso(a.updated_at);
   return out;
 }
 
-Result<json::object> open_secrets(const core::SecretBox& box, const std::string& sealed) {
-  if (sealed.empty()) return json::object{};
-  auto plain = box.open(sealed);
-  if (!plain) return std::unexpected(plain.error());
-  boost::system::error_code ec;
-  auto v = json::parse(*plain, ec);
-  if (ec || !v.is_object()) return fail(Errc::corrupt, "agent secrets are not a JSON object");
-  return std::move(v.get_object());
-}
-
-std::string seal_secrets(const core::SecretBox& box, const json::object& secrets) {
-  return secrets.empty() ? std::string() : box.seal(json::serialize(secrets));
-}
-
 // Applies secret updates and drops secrets whose engine section is gone.
-void apply_secrets(json::object& secrets, const std::map<std::string, std::optional<std::string>>& updates,
-                   const json::object& config) {
-  for (const auto& [slot, value] : updates) {
-    if (value) {
-      secrets[slot] = *value;
-    } else {
-      secrets.erase(slot);
-    }
-  }
+void apply_secrets(json::object& secrets, const SecretUpdates& updates, const json::object& config) {
+  apply_secret_updates(secrets, updates);
   json::object probe = config;
-  for (const auto& slot : secret_slots()) {
-    if (!walk(probe, slot.path)) secrets.erase(slot.name);
+  for (const auto& slot : kSecretSlots) {
+    if (!find_object(probe, slot.path)) secrets.erase(slot.sealed_key);
   }
 }
 
@@ -333,7 +271,7 @@ void add_agent_routes(Router& r, ApiDeps& deps) {
   r.add({"POST", "/voice/agents", RateClass::standard, [&deps](RequestContext& ctx) -> Result<net::HttpResponse> {
            auto body = parse_object_body(ctx.request);
            if (!body) return std::unexpected(body.error());
-           auto secrets_in = take_secrets(*body);
+           auto secrets_in = take_secrets(*body, kSecretSlots);
            if (!secrets_in) return std::unexpected(secrets_in.error());
            auto link = phone_link(*body);
            if (!link) return std::unexpected(link.error());
@@ -383,7 +321,7 @@ void add_agent_routes(Router& r, ApiDeps& deps) {
            if (!patch) return std::unexpected(patch.error());
            auto current = deps.store.get_agent(*id);
            if (!current) return std::unexpected(current.error());
-           auto secrets_in = take_secrets(*patch);
+           auto secrets_in = take_secrets(*patch, kSecretSlots);
            if (!secrets_in) return std::unexpected(secrets_in.error());
            auto link = phone_link(*patch);
            if (!link) return std::unexpected(link.error());

@@ -11,5 +11,7 @@ void add_phone_number_routes(Router& r, ApiDeps& deps);
 void add_session_routes(Router& r, ApiDeps& deps);
 void add_dial_routes(Router& r, ApiDeps& deps);
 void add_lead_routes(Router& r, ApiDeps& deps);
+void add_sip_provider_routes(Router& r, ApiDeps& deps);
+void add_sip_route_routes(Router& r, ApiDeps& deps);
 
 }  // namespace parley::api

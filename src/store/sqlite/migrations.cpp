@@ -97,6 +97,41 @@ CREATE TABLE leads (
   last_agent_id TEXT
 );
 )SQL"},
+    {2, "sip_trunks_routes_traces", R"SQL(
+CREATE TABLE sip_providers (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  priority INTEGER NOT NULL,
+  config TEXT NOT NULL,
+  credentials TEXT NOT NULL DEFAULT '',
+  registration_state TEXT NOT NULL DEFAULT 'disabled',
+  registration_expires_at INTEGER,
+  registration_error TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE sip_routes (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  priority INTEGER NOT NULL,
+  config TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX sip_routes_by_priority ON sip_routes(priority, created_at);
+CREATE TABLE sip_traces (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  provider_id TEXT,
+  call_id TEXT NOT NULL,
+  direction TEXT NOT NULL,
+  remote TEXT NOT NULL,
+  message TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX sip_traces_by_call ON sip_traces(call_id, id);
+CREATE INDEX sip_traces_by_age ON sip_traces(created_at);
+)SQL"},
 };
 
 }  // namespace

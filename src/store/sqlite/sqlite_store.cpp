@@ -5,41 +5,13 @@
 #include "core/ids.hpp"
 #include "core/time.hpp"
 #include "store/sqlite/migrations.hpp"
+#include "store/sqlite/query.hpp"
 
 namespace parley::store::sqlite {
 using core::Errc;
 using core::fail;
 
-// Returns a pooled connection on destruction.
-class SqliteStore::Lease {
- public:
-  Lease(SqliteStore* s, std::unique_ptr<Connection> c) : store_(s), conn_(std::move(c)) {}
-  Lease(Lease&& o) noexcept = default;
-  ~Lease() {
-    if (conn_) store_->release(std::move(conn_));
-  }
-  Connection& operator*() { return *conn_; }
-  Connection* operator->() { return conn_.get(); }
-
- private:
-  SqliteStore* store_;
-  std::unique_ptr<Connection> conn_;
-};
-
 namespace {
-
-// SQL text that depends only on constants: formatted on first use, then reused (statements are
-// cached by their text, so it must also be identical each time).
-template <class F>
-const std::string& sql_once(F&& make) {
-  static const std::string sql = make();
-  return sql;
-}
-
-// Propagates an error out of a function returning Result/Status.
-#define PARLEY_TRY(var, expr)                         \
-  auto var = (expr);                                  \
-  if (!var) return std::unexpected(var.error())
 
 constexpr const char* kAgentColumns =
     "a.id, a.name, a.config, a.secrets, a.created_at, a.updated_at, p.id";
@@ -104,32 +76,6 @@ VoiceSession read_session(const Statement& s) {
   v.recording_id = s.opt_text(21);
   v.quality = s.opt_text(22);
   return v;
-}
-
-// Runs a SELECT and maps every row.
-template <class T, class Reader, class Binder>
-Result<std::vector<T>> query(Connection& c, const std::string& sql, Binder&& bind, Reader&& read) {
-  PARLEY_TRY(stmt, c.prepare(sql));
-  bind(*stmt);
-  std::vector<T> out;
-  for (;;) {
-    PARLEY_TRY(row, stmt->step());
-    if (!*row) break;
-    out.push_back(read(*stmt));
-  }
-  return out;
-}
-
-template <class T, class Reader, class Binder>
-Result<T> query_one(Connection& c, const std::string& sql, Binder&& bind, Reader&& read, std::string_view what) {
-  PARLEY_TRY(rows, (query<T>(c, sql, bind, read)));
-  if (rows->empty()) return fail(Errc::not_found, std::string(what) + " not found");
-  return std::move(rows->front());
-}
-
-Result<std::int64_t> scalar(Connection& c, const std::string& sql, auto&& bind) {
-  PARLEY_TRY(rows, (query<std::int64_t>(c, sql, bind, [](const Statement& s) { return s.integer(0); })));
-  return rows->empty() ? 0 : rows->front();
 }
 
 Result<Agent> load_agent(Connection& c, std::string_view id) {

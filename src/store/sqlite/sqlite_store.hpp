@@ -49,8 +49,40 @@ class SqliteStore final : public Store {
   Result<Recording> get_recording(std::string_view id) override;
   Result<Page<Lead>> list_leads(int limit, int offset) override;
 
+  Result<SipProvider> create_sip_provider(const SipProvider& p) override;
+  Result<SipProvider> get_sip_provider(std::string_view id) override;
+  Result<Page<SipProvider>> list_sip_providers(int limit, int offset) override;
+  Result<SipProvider> update_sip_provider(const SipProvider& p) override;
+  Status delete_sip_provider(std::string_view id) override;
+  Status set_registration_state(std::string_view id, std::string_view state, std::optional<std::int64_t> expires_at,
+                                std::string_view error) override;
+
+  Result<SipRoute> create_sip_route(const SipRoute& r) override;
+  Result<SipRoute> get_sip_route(std::string_view id) override;
+  Result<Page<SipRoute>> list_sip_routes(int limit, int offset) override;
+  Result<SipRoute> update_sip_route(const SipRoute& r) override;
+  Status delete_sip_route(std::string_view id) override;
+
+  Status append_sip_trace(const SipTrace& t) override;
+  Result<std::vector<SipTrace>> list_sip_traces(std::string_view call_id, int limit) override;
+  Result<std::int64_t> prune_sip_traces(std::int64_t older_than) override;
+
  private:
-  class Lease;
+  // Returns a pooled connection on destruction.
+  class Lease {
+   public:
+    Lease(SqliteStore* s, std::unique_ptr<Connection> c) : store_(s), conn_(std::move(c)) {}
+    Lease(Lease&& o) noexcept = default;
+    ~Lease() {
+      if (conn_) store_->release(std::move(conn_));
+    }
+    Connection& operator*() { return *conn_; }
+    Connection* operator->() { return conn_.get(); }
+
+   private:
+    SqliteStore* store_;
+    std::unique_ptr<Connection> conn_;
+  };
   explicit SqliteStore(std::string path) : path_(std::move(path)) {}
   core::Result<Lease> acquire();
   void release(std::unique_ptr<Connection> c);
