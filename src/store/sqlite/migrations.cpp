@@ -132,6 +132,39 @@ CREATE TABLE sip_traces (
 CREATE INDEX sip_traces_by_call ON sip_traces(call_id, id);
 CREATE INDEX sip_traces_by_age ON sip_traces(created_at);
 )SQL"},
+    {3, "webhook_outbox_and_idempotency", R"SQL(
+CREATE TABLE webhook_deliveries (
+  id TEXT PRIMARY KEY,
+  session_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  event TEXT NOT NULL,
+  url TEXT NOT NULL,
+  api_key_id TEXT,
+  payload TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_status_code INTEGER,
+  last_error TEXT,
+  created_at INTEGER NOT NULL,
+  delivered_at INTEGER,
+  UNIQUE (session_id, seq)
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_attempt_at);
+CREATE TABLE webhook_attempts (
+  delivery_id TEXT NOT NULL REFERENCES webhook_deliveries(id) ON DELETE CASCADE,
+  attempt INTEGER NOT NULL,
+  attempted_at INTEGER NOT NULL,
+  status_code INTEGER,
+  error TEXT,
+  duration_ms INTEGER NOT NULL,
+  PRIMARY KEY (delivery_id, attempt)
+);
+ALTER TABLE api_keys ADD COLUMN webhook_secret TEXT NOT NULL DEFAULT '';
+ALTER TABLE voice_sessions ADD COLUMN idempotency_key TEXT;
+CREATE UNIQUE INDEX voice_sessions_idempotency ON voice_sessions(api_key_id, idempotency_key)
+  WHERE idempotency_key IS NOT NULL;
+)SQL"},
 };
 
 }  // namespace
