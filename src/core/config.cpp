@@ -46,6 +46,24 @@ Setter rate(int RateLimits::*member) {
   };
 }
 
+template <class Int>
+Setter webhook_int(Int WebhookSettings::*member, long long lo, long long hi) {
+  return [member, lo, hi](Config& c, std::string_view v) -> Status {
+    auto n = to_int<Int>(v, lo, hi);
+    if (!n) return std::unexpected(n.error());
+    c.webhooks.*member = *n;
+    return {};
+  };
+}
+
+Setter boolean(bool WebhookSettings::*member) {
+  return [member](Config& c, std::string_view v) -> Status {
+    if (v != "true" && v != "false") return fail(Errc::invalid_argument, "must be true or false");
+    c.webhooks.*member = v == "true";
+    return {};
+  };
+}
+
 Setter listen(std::string Config::*member) {
   return [member](Config& c, std::string_view v) -> Status {
     if (auto hp = parse_host_port(v); !hp) return std::unexpected(hp.error());
@@ -115,6 +133,19 @@ const std::vector<Setting>& table() {
        rate(&RateLimits::list_sessions_per_min)},
       {{"rate_limits.default_per_min", "PARLEY_RATE_DEFAULT_PER_MIN", "other API routes per key"},
        rate(&RateLimits::default_per_min)},
+      {{"webhooks.max_attempts", "PARLEY_WEBHOOK_MAX_ATTEMPTS", "delivery attempts before giving up"},
+       webhook_int(&WebhookSettings::max_attempts, 1, 50)},
+      {{"webhooks.base_delay_ms", "PARLEY_WEBHOOK_BASE_DELAY_MS", "retry delay after the first failure"},
+       webhook_int(&WebhookSettings::base_delay_ms, 10, 86'400'000)},
+      {{"webhooks.max_delay_ms", "PARLEY_WEBHOOK_MAX_DELAY_MS", "longest retry delay"},
+       webhook_int(&WebhookSettings::max_delay_ms, 10, 7 * 86'400'000)},
+      {{"webhooks.timeout_ms", "PARLEY_WEBHOOK_TIMEOUT_MS", "per-attempt timeout"},
+       webhook_int(&WebhookSettings::timeout_ms, 100, 120'000)},
+      {{"webhooks.poll_ms", "PARLEY_WEBHOOK_POLL_MS", "how often due deliveries are looked for"},
+       webhook_int(&WebhookSettings::poll_ms, 10, 60'000)},
+      {{"webhooks.allow_private_targets", "PARLEY_WEBHOOK_ALLOW_PRIVATE_TARGETS",
+        "allow loopback/private/link-local webhook targets (SSRF guard off)"},
+       boolean(&WebhookSettings::allow_private_targets)},
   };
   return t;
 }

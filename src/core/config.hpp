@@ -29,6 +29,15 @@ struct RateLimits {
   int default_per_min = 300;       // every other authenticated route
 };
 
+struct WebhookSettings {
+  int max_attempts = 8;                // then the delivery is failed for good
+  int base_delay_ms = 60'000;          // delay after the first failure; x4 per further failure
+  int max_delay_ms = 12 * 3600'000;    // cap: 8 attempts span about a day
+  int timeout_ms = 10'000;             // per attempt
+  int poll_ms = 250;                   // how often due deliveries are looked for
+  bool allow_private_targets = false;  // SSRF guard: loopback, private and link-local are refused
+};
+
 struct Config {
   std::string http_listen = "127.0.0.1:8080";
   std::string data_dir = "./var";
@@ -52,6 +61,7 @@ struct Config {
   int http_idle_timeout_s = 60;
   int http_max_connections = 10000;
   RateLimits rate_limits;
+  WebhookSettings webhooks;
 
   std::string effective_database_path() const;
 };
