@@ -42,6 +42,16 @@ core::Result<std::string> inline_key(const CryptoAttribute& crypto) {
   return core::fail(core::Errc::unsupported, "a=crypto has no inline key", "crypto");
 }
 
+bool is_single_inline_key(const CryptoAttribute& crypto) {
+  const auto params = detail::split(crypto.key_params, ';');
+  if (params.size() != 1 || !crypto.session_params.empty()) return false;
+  const auto [method, info] = detail::split_once(params[0], ':');
+  if (method != "inline") return false;
+  // key||salt ["|" lifetime] ["|" MKI ":" length]: only the MKI field holds a colon.
+  const auto [key, rest] = detail::split_once(info, '|');
+  return rest.find(':') == std::string_view::npos;
+}
+
 CryptoAttribute make_inline_crypto(std::uint32_t tag, std::string_view suite, std::string_view raw_key) {
   return CryptoAttribute{tag, std::string(suite), "inline:" + core::base64_encode(raw_key), {}};
 }

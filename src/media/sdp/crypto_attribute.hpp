@@ -24,6 +24,9 @@ std::string format_crypto(const CryptoAttribute& crypto);
 
 // RFC 4568 s6.1: the raw master key||salt of the first "inline:" key parameter (base64 decoded).
 core::Result<std::string> inline_key(const CryptoAttribute& crypto);
+// True when the attribute holds exactly one inline key without an MKI and no session parameters:
+// the only form Parley keys libsrtp2 with (RFC 4568 s6.1 MKI and s6.3 session parameters unsupported).
+bool is_single_inline_key(const CryptoAttribute& crypto);
 // An attribute carrying one inline key without lifetime or MKI.
 CryptoAttribute make_inline_crypto(std::uint32_t tag, std::string_view suite, std::string_view raw_key);
 

@@ -71,7 +71,7 @@ struct CryptoChoice {
 std::optional<CryptoChoice> choose_crypto(const MediaDescription& m, std::span<const srtp::SrtpSuite> suites) {
   for (const auto& crypto : m.crypto) {
     const auto suite = srtp::parse_srtp_suite(crypto.suite);
-    if (!suite || std::ranges::find(suites, *suite) == suites.end()) continue;
+    if (!suite || std::ranges::find(suites, *suite) == suites.end() || !is_single_inline_key(crypto)) continue;
     auto key = inline_key(crypto);
     if (!key || key->size() != srtp::kMasterKeySaltLength) continue;
     return CryptoChoice{*suite, crypto.tag, std::move(*key)};

@@ -169,6 +169,17 @@ TEST(OfferAnswer, SdesOfferGetsOneCryptoLineWithAFreshKey) {
   EXPECT_NE(answer->media.srtp->local_key, answer->media.srtp->remote_key);
 }
 
+TEST(OfferAnswer, SdesSkipsCryptoWithMkiOrSessionParameters) {
+  const auto offer = offer_with(
+      "m=audio 4000 RTP/SAVP 0\r\n"
+      "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:cJOJ7kxQjhFBp2fP6AYjs3vKw7CeBdWZCj0isbJv|2^20|1:4\r\n"
+      "a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:cJOJ7kxQjhFBp2fP6AYjs3vKw7CeBdWZCj0isbJv UNENCRYPTED_SRTP\r\n"
+      "a=crypto:3 AES_CM_128_HMAC_SHA1_80 inline:VAzLKvoE3jG9cdH/AZsl/ZqWNXrUzyM4Gw6chrFr|2^31\r\n");
+  auto answer = answer_offer(offer, kLocal, {});
+  ASSERT_TRUE(answer) << answer.error().message;
+  EXPECT_EQ(answer->media.srtp->tag, 3u);  // a lifetime alone is fine
+}
+
 TEST(OfferAnswer, SavpWithoutUsableCryptoMeans488) {
   const auto offer = offer_with("m=audio 4000 RTP/SAVP 0\r\na=crypto:1 F8_128_HMAC_SHA1_80 inline:QUJD\r\n");
   auto answer = answer_offer(offer, kLocal, {});
