@@ -261,8 +261,8 @@ core::Result<NegotiatedMedia> process_answer(const SessionDescription& offer, co
     const auto suite = srtp::parse_srtp_suite(chosen.suite);
     auto remote_key = inline_key(chosen);
     auto local_key = mine != ours.crypto.end() ? inline_key(*mine) : remote_key;
-    if (mine == ours.crypto.end() || !suite || !remote_key || remote_key->size() != srtp::kMasterKeySaltLength ||
-        !local_key) {
+    if (mine == ours.crypto.end() || !suite || !is_single_inline_key(chosen) || !remote_key ||
+        remote_key->size() != srtp::kMasterKeySaltLength || !local_key) {
       return not_acceptable("answered a=crypto does not match the offer");
     }
     media.srtp = SrtpKeys{*suite, chosen.tag, std::move(*local_key), std::move(*remote_key)};
