@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <toml++/toml.h>
@@ -85,6 +86,42 @@ Setter log_level() {
   };
 }
 
+// A comma-separated list of IPv4/IPv6 addresses or CIDR blocks (net::CidrList parses them fully).
+Setter address_list(std::vector<std::string> Config::*member) {
+  return [member](Config& c, std::string_view v) -> Status {
+    std::vector<std::string> out;
+    while (!v.empty()) {
+      auto comma = v.find(',');
+      auto item = v.substr(0, comma);
+      while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+      while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+      if (!item.empty()) {
+        for (char ch : item) {
+          if (!std::isxdigit(static_cast<unsigned char>(ch)) && ch != '.' && ch != ':' && ch != '/') {
+            return fail(Errc::invalid_argument, "expected comma-separated IP addresses or CIDR blocks");
+          }
+        }
+        out.emplace_back(item);
+      }
+      if (comma == std::string_view::npos) break;
+      v.remove_prefix(comma + 1);
+    }
+    c.*member = std::move(out);
+    return {};
+  };
+}
+
+Setter base_url(std::string Config::*member) {
+  return [member](Config& c, std::string_view v) -> Status {
+    if (!v.starts_with("http://") && !v.starts_with("https://")) {
+      return fail(Errc::invalid_argument, "must be an http:// or https:// URL");
+    }
+    while (v.ends_with('/')) v.remove_suffix(1);
+    c.*member = std::string(v);
+    return {};
+  };
+}
+
 struct Setting {
   SettingInfo info;
   Setter set;
@@ -146,6 +183,16 @@ const std::vector<Setting>& table() {
       {{"webhooks.allow_private_targets", "PARLEY_WEBHOOK_ALLOW_PRIVATE_TARGETS",
         "allow loopback/private/link-local webhook targets (SSRF guard off)"},
        boolean(&WebhookSettings::allow_private_targets)},
+      {{"trusted_proxies", "PARLEY_TRUSTED_PROXIES", "proxies (CIDR list) whose X-Forwarded-Proto/Host are believed"},
+       address_list(&Config::trusted_proxies)},
+      {{"exotel.allowed_ips", "EXOTEL_ALLOWED_IPS", "Exotel callback addresses (CIDR list); empty refuses all"},
+       address_list(&Config::exotel_allowed_ips)},
+      {{"twilio.api_base", "PARLEY_TWILIO_API_BASE", "Twilio REST API base URL"}, base_url(&Config::twilio_api_base)},
+      {{"twilio.trunking_base", "PARLEY_TWILIO_TRUNKING_BASE", "Twilio Elastic SIP Trunking API base URL"},
+       base_url(&Config::twilio_trunking_base)},
+      {{"plivo.api_base", "PARLEY_PLIVO_API_BASE", "Plivo REST API base URL"}, base_url(&Config::plivo_api_base)},
+      {{"carriers.http_timeout_s", "PARLEY_CARRIER_HTTP_TIMEOUT_S", "seconds for one carrier REST API request"},
+       integer(&Config::carrier_http_timeout_s, 1, 300)},
   };
   return t;
 }

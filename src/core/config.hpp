@@ -62,6 +62,14 @@ struct Config {
   int http_max_connections = 10000;
   RateLimits rate_limits;
   WebhookSettings webhooks;
+  // Carriers (src/carriers): proxies whose X-Forwarded-Proto/Host are believed, Exotel's callback
+  // addresses, and the REST API bases (tests point them at a local server).
+  std::vector<std::string> trusted_proxies;     // CIDR blocks or addresses
+  std::vector<std::string> exotel_allowed_ips;  // empty: Exotel webhooks are refused
+  std::string twilio_api_base = "https://api.twilio.com";
+  std::string twilio_trunking_base = "https://trunking.twilio.com";
+  std::string plivo_api_base = "https://api.plivo.com";
+  int carrier_http_timeout_s = 15;
 
   std::string effective_database_path() const;
 };

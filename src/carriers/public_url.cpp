@@ -1,0 +1,68 @@
+#include "carriers/public_url.hpp"
+
+#include <boost/url/parse.hpp>
+
+namespace parley::carriers {
+namespace {
+
+std::string_view first_value(std::string_view list) {
+  list = list.substr(0, list.find(','));
+  while (!list.empty() && (list.front() == ' ' || list.front() == '\t')) list.remove_prefix(1);
+  while (!list.empty() && (list.back() == ' ' || list.back() == '\t')) list.remove_suffix(1);
+  return list;
+}
+
+bool plain_host(std::string_view host) {
+  if (host.empty() || host.size() > 255) return false;
+  for (char c : host) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != ':' && c != '[' && c != ']') {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+core::Result<PublicUrl> PublicUrl::make(const std::string& public_url, const std::vector<std::string>& trusted_proxies) {
+  PublicUrl out;
+  auto trusted = net::CidrList::parse(trusted_proxies);
+  if (!trusted) return core::fail(core::Errc::invalid_argument, "trusted_proxies: " + trusted.error().message, "trusted_proxies");
+  out.trusted_ = std::move(*trusted);
+  if (public_url.empty()) return out;
+  auto u = boost::urls::parse_absolute_uri(public_url);
+  if (!u || (u->scheme() != "http" && u->scheme() != "https") || u->encoded_host().empty() || u->has_query() ||
+      u->has_userinfo()) {
+    return core::fail(core::Errc::invalid_argument, "public_url must be an absolute http(s) URL without query",
+                      "public_url");
+  }
+  out.scheme_ = std::string(u->scheme());
+  out.host_ = std::string(u->encoded_host_and_port());
+  out.prefix_ = std::string(u->encoded_path());
+  while (!out.prefix_.empty() && out.prefix_.back() == '/') out.prefix_.pop_back();
+  return out;
+}
+
+std::string PublicUrl::request_url(const net::HttpRequest& req) const {
+  std::string scheme = scheme_.empty() ? "http" : scheme_;
+  std::string host = host_;
+  if (host.empty()) host = std::string(req.header("Host").value_or(""));
+  if (!trusted_.empty() && trusted_.contains(req.remote_address)) {
+    if (auto proto = req.header("X-Forwarded-Proto")) {
+      auto p = first_value(*proto);
+      if (p == "https" || p == "http") scheme = std::string(p);
+    }
+    if (auto fwd_host = req.header("X-Forwarded-Host")) {
+      auto h = first_value(*fwd_host);
+      if (plain_host(h)) host = std::string(h);
+    }
+  }
+  return scheme + "://" + host + prefix_ + req.target;
+}
+
+std::string PublicUrl::absolute(std::string_view path) const {
+  if (host_.empty()) return {};
+  return scheme_ + "://" + host_ + prefix_ + std::string(path);
+}
+
+}  // namespace parley::carriers

@@ -1,0 +1,54 @@
+#include <gtest/gtest.h>
+
+#include "carriers/public_url.hpp"
+
+using parley::carriers::PublicUrl;
+using parley::net::HttpRequest;
+
+namespace {
+HttpRequest request(std::string remote, parley::net::HeaderList headers) {
+  HttpRequest r;
+  r.method = "POST";
+  r.target = "/voice/twilio/incoming/pn_1?x=a%20b";
+  r.remote_address = std::move(remote);
+  r.headers = std::move(headers);
+  return r;
+}
+}  // namespace
+
+TEST(PublicUrl, UsesTheConfiguredBaseAndKeepsItsPrefix) {
+  auto p = PublicUrl::make("https://voice.example.com/parley/", {});
+  ASSERT_TRUE(p.has_value());
+  auto r = request("10.0.0.9", {{"Host", "10.0.0.5:8080"}, {"X-Forwarded-Proto", "http"}, {"X-Forwarded-Host", "evil"}});
+  EXPECT_EQ(p->request_url(r), "https://voice.example.com/parley/voice/twilio/incoming/pn_1?x=a%20b");
+  EXPECT_EQ(p->absolute("/voice/twilio/status/pn_1"), "https://voice.example.com/parley/voice/twilio/status/pn_1");
+}
+
+TEST(PublicUrl, ForwardedHeadersOnlyFromTrustedProxies) {
+  auto p = PublicUrl::make("", {"10.0.0.0/8"});
+  ASSERT_TRUE(p.has_value());
+  auto trusted = request("10.1.2.3", {{"Host", "internal:8080"},
+                                      {"X-Forwarded-Proto", "https, http"},
+                                      {"X-Forwarded-Host", "voice.example.com"}});
+  EXPECT_EQ(p->request_url(trusted), "https://voice.example.com/voice/twilio/incoming/pn_1?x=a%20b");
+  auto untrusted = request("203.0.113.7", {{"Host", "internal:8080"},
+                                           {"X-Forwarded-Proto", "https"},
+                                           {"X-Forwarded-Host", "voice.example.com"}});
+  EXPECT_EQ(p->request_url(untrusted), "http://internal:8080/voice/twilio/incoming/pn_1?x=a%20b");
+  auto junk = request("10.1.2.3", {{"Host", "internal"}, {"X-Forwarded-Proto", "gopher"}, {"X-Forwarded-Host", "a b/c"}});
+  EXPECT_EQ(p->request_url(junk), "http://internal/voice/twilio/incoming/pn_1?x=a%20b");
+}
+
+TEST(PublicUrl, TrustedProxyOverridesTheConfiguredScheme) {
+  auto p = PublicUrl::make("http://voice.example.com", {"127.0.0.1"});
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->request_url(request("127.0.0.1", {{"X-Forwarded-Proto", "https"}})),
+            "https://voice.example.com/voice/twilio/incoming/pn_1?x=a%20b");
+}
+
+TEST(PublicUrl, RefusesBadSettings) {
+  EXPECT_FALSE(PublicUrl::make("voice.example.com", {}).has_value());
+  EXPECT_FALSE(PublicUrl::make("https://x.example/?a=1", {}).has_value());
+  EXPECT_FALSE(PublicUrl::make("", {"not-an-ip"}).has_value());
+  EXPECT_FALSE(PublicUrl::make("", {}).value().configured());
+}
