@@ -15,6 +15,9 @@
 #include "core/crypto.hpp"
 #include "core/log.hpp"
 #include "core/worker_pool.hpp"
+#include "jobs/http_webhook_sender.hpp"
+#include "jobs/webhook_dispatcher.hpp"
+#include "net/http_client.hpp"
 #include "net/http_server.hpp"
 #include "net/io_runtime.hpp"
 
@@ -83,7 +86,11 @@ int serve(const core::Config& config) {
                                       config.http_max_connections};
   net::HttpServer http(io, pool, http_options, [&api](net::HttpRequest& req) { return api.handle(req); });
   if (auto r = http.start(); !r) return fail(r.error());
+  net::HttpClient http_client(io.next());
+  jobs::HttpWebhookSender webhook_sender(http_client, config.webhooks);
+  jobs::WebhookDispatcher webhooks(**store, pool, webhook_sender, box, config.webhooks);
   io.start();
+  webhooks.start();
   ready = true;
   spdlog::info("event=ready http=http://{}:{} io_threads={} workers={}", listen->host, http.port(), io_threads, workers);
   std::printf("Parley is ready.\n  API:  http://%s:%u  (docs: /openapi.json)\n", listen->host.c_str(), http.port());
@@ -94,6 +101,7 @@ int serve(const core::Config& config) {
   spdlog::info("event=shutdown signal={}", sig == SIGINT ? "SIGINT" : "SIGTERM");
   ready = false;
   http.stop(std::chrono::seconds(10));
+  webhooks.stop();
   pool.stop();
   io.stop();
   spdlog::info("event=stopped");

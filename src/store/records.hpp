@@ -137,6 +137,54 @@ struct SipTrace {
   std::int64_t created_at = 0;
 };
 
+// A webhook event waiting in (or delivered from) the outbox. `seq` orders events per session.
+struct WebhookDelivery {
+  std::string id;
+  std::string session_id;
+  int seq = 0;
+  std::string event;  // call.initiating, call.ringing, ...
+  std::string url;
+  std::optional<std::string> api_key_id;  // whose webhook secret signs it
+  std::string payload;                    // JSON body, fixed when the event happened
+  std::string status = "pending";         // pending|delivered|failed
+  int attempts = 0;
+  std::int64_t next_attempt_at = 0;
+  std::optional<std::int64_t> last_status_code;
+  std::optional<std::string> last_error;
+  std::int64_t created_at = 0;
+  std::optional<std::int64_t> delivered_at;
+};
+
+struct WebhookAttempt {
+  std::string delivery_id;
+  int attempt = 0;
+  std::int64_t attempted_at = 0;
+  std::optional<std::int64_t> status_code;
+  std::optional<std::string> error;
+  std::int64_t duration_ms = 0;
+};
+
+// What an outbox row is made of; the store adds id, seq and times.
+struct OutboxEvent {
+  std::string event;
+  std::string url;
+  std::optional<std::string> api_key_id;
+  std::string payload;
+};
+
+// A compare-and-set on a session's status plus the fields that change with it.
+struct SessionTransition {
+  std::string session_id;
+  std::vector<std::string> from;  // the statuses it may leave
+  std::string to;
+  std::optional<std::int64_t> started_at;
+  std::optional<std::int64_t> answered_at;
+  std::optional<std::int64_t> ended_at;
+  std::optional<std::string> end_reason;
+  std::optional<std::string> telephony_status;
+  std::optional<std::string> sip_call_id;
+};
+
 struct SessionFilter {
   std::optional<std::string> agent_id;
   std::optional<std::string> status;

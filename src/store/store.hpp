@@ -2,6 +2,7 @@
 // The repository interface every caller uses. Backends (sqlite/, later postgres/) implement it;
 // only src/app picks one. Every method that changes several rows does so in one transaction.
 // Errors: not_found, conflict (unique or link rules), io (the database failed), corrupt.
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,13 +51,25 @@ class Store {
   virtual Status set_phone_number_state(std::string_view id, std::string_view state, std::string_view last_error) = 0;
   virtual Status delete_phone_number(std::string_view id) = 0;
 
+  // Builds the webhook event for a session as it is after a change (nullopt: no event). Called
+  // inside the store's transaction, so the event and the change commit together (outbox).
+  using EventFor = std::function<std::optional<OutboxEvent>(const VoiceSession& after)>;
+
   // Sessions. Creating one also records its remote party as a lead, in the same transaction.
-  virtual Result<VoiceSession> create_session(const VoiceSession& session) = 0;
+  // With an idempotency key, a session the same API key created with the same key in the last
+  // 24 h is returned instead (second member true) and nothing is written.
+  virtual Result<std::pair<VoiceSession, bool>> create_session(const VoiceSession& session,
+                                                               const std::optional<std::string>& idempotency_key,
+                                                               const EventFor& event_for) = 0;
+  Result<VoiceSession> create_session(const VoiceSession& session) {
+    auto r = create_session(session, std::nullopt, nullptr);
+    if (!r) return std::unexpected(r.error());
+    return std::move(r->first);
+  }
+  // Moves a session from one of `t.from` to `t.to` (conflict if it is elsewhere) and queues its event.
+  virtual Result<VoiceSession> transition_session(const SessionTransition& t, const EventFor& event_for) = 0;
   virtual Result<VoiceSession> get_session(std::string_view id) = 0;
   virtual Result<Page<VoiceSession>> list_sessions(const SessionFilter& filter) = 0;
-  // Ends a session that has not ended yet (compare-and-set on the status): conflict if it already has.
-  virtual Result<VoiceSession> end_session(std::string_view id, std::string_view status, std::string_view end_reason,
-                                           std::int64_t ended_at) = 0;
   virtual Result<std::vector<TranscriptEntry>> list_transcript(std::string_view session_id) = 0;
   virtual Status append_transcript(const TranscriptEntry& entry) = 0;
   virtual Result<Recording> get_recording(std::string_view id) = 0;
@@ -77,6 +90,20 @@ class Store {
   virtual Result<Page<SipRoute>> list_sip_routes(int limit, int offset) = 0;
   virtual Result<SipRoute> update_sip_route(const SipRoute& r) = 0;
   virtual Status delete_sip_route(std::string_view id) = 0;
+
+  // Webhook outbox. `claim_due_webhooks` returns pending deliveries due by `now` that are the
+  // oldest pending one of their session (per-call order), excluding `in_flight` ids.
+  virtual Result<std::vector<WebhookDelivery>> claim_due_webhooks(std::int64_t now, int limit,
+                                                                  const std::vector<std::string>& in_flight) = 0;
+  // Records an attempt and its outcome in one transaction: delivered, retry at `next_attempt_at`,
+  // or failed for good (`give_up`).
+  virtual Status record_webhook_attempt(const WebhookAttempt& attempt, bool delivered, bool give_up,
+                                        std::int64_t next_attempt_at) = 0;
+  virtual Result<std::vector<WebhookDelivery>> list_webhooks(std::string_view session_id) = 0;
+  virtual Result<std::vector<WebhookAttempt>> list_webhook_attempts(std::string_view session_id) = 0;
+  virtual Result<std::optional<std::int64_t>> next_webhook_due() = 0;  // earliest pending, for the scheduler
+  virtual Status set_webhook_secret(std::string_view api_key_id, std::string_view sealed) = 0;
+  virtual Result<std::string> webhook_secret(std::string_view api_key_id) = 0;  // sealed; empty if none
 
   // SIP message traces (diagnostics), oldest first; pruned by age.
   virtual Status append_sip_trace(const SipTrace& t) = 0;

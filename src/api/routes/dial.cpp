@@ -6,6 +6,7 @@
 #include "api/json_io.hpp"
 #include "api/routes/routes.hpp"
 #include "call/e164.hpp"
+#include "call/session_events.hpp"
 #include "core/ids.hpp"
 #include "core/time.hpp"
 
@@ -109,6 +110,14 @@ void add_dial_routes(Router& r, ApiDeps& deps) {
              return fail(Errc::validation, "from_number does not support outbound calls", "from_number");
            }
 
+           auto idempotency = ctx.request.header("Idempotency-Key");
+           if (idempotency && (idempotency->empty() || idempotency->size() > 255 ||
+                               std::any_of(idempotency->begin(), idempotency->end(),
+                                           [](char c) { return c < 0x21 || c > 0x7e; }))) {
+             return fail(Errc::invalid_argument, "Idempotency-Key must be 1-255 printable characters",
+                         "Idempotency-Key");
+           }
+
            store::VoiceSession s;
            s.id = core::new_id("call");
            s.kind = "outbound";
@@ -126,13 +135,17 @@ void add_dial_routes(Router& r, ApiDeps& deps) {
            s.webhook_url = *webhook;
            s.scheduled_at = scheduled_at;
            s.created_at = now;
-           auto created = deps.store.create_session(s);
+           auto created = deps.store.create_session(
+               s, idempotency ? std::optional<std::string>(*idempotency) : std::nullopt, call::webhook_event_for());
            if (!created) return std::unexpected(created.error());
-           return json_response(201, json::object{{"call_id", created->id},
-                                                  {"status", created->status},
-                                                  {"agent_id", created->agent_id},
-                                                  {"to_number", opt(created->to_number)},
-                                                  {"created_at", iso(created->created_at)}});
+           const auto& [session, replayed] = *created;
+           auto res = json_response(replayed ? 200 : 201, json::object{{"call_id", session.id},
+                                                                        {"status", session.status},
+                                                                        {"agent_id", session.agent_id},
+                                                                        {"to_number", opt(session.to_number)},
+                                                                        {"created_at", iso(session.created_at)}});
+           if (replayed) res.set_header("Idempotent-Replayed", "true");
+           return res;
          }});
 }
 

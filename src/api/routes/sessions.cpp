@@ -5,6 +5,7 @@
 
 #include "api/json_io.hpp"
 #include "api/routes/routes.hpp"
+#include "call/session_events.hpp"
 #include "core/ids.hpp"
 #include "core/time.hpp"
 
@@ -225,6 +226,41 @@ void add_session_routes(Router& r, ApiDeps& deps) {
            return res;
          }});
 
+  // Every webhook event of a session and each delivery attempt (issue "Outbound": visible attempts).
+  r.add({"GET", "/voice/sessions/{id}/webhooks", RateClass::standard, [&deps](RequestContext& ctx) -> Result<net::HttpResponse> {
+           auto id = session_id(ctx);
+           if (!id) return std::unexpected(id.error());
+           if (auto s = deps.store.get_session(*id); !s) return std::unexpected(s.error());
+           auto deliveries = deps.store.list_webhooks(*id);
+           if (!deliveries) return std::unexpected(deliveries.error());
+           auto attempts = deps.store.list_webhook_attempts(*id);
+           if (!attempts) return std::unexpected(attempts.error());
+           json::array items;
+           for (const auto& d : *deliveries) {
+             json::array tries;
+             for (const auto& a : *attempts) {
+               if (a.delivery_id != d.id) continue;
+               tries.push_back(json::object{{"attempt", a.attempt},
+                                            {"attempted_at", iso(a.attempted_at)},
+                                            {"status_code", a.status_code ? json::value(*a.status_code) : json::value(nullptr)},
+                                            {"error", opt(a.error)},
+                                            {"duration_ms", a.duration_ms}});
+             }
+             boost::system::error_code ec;
+             items.push_back(json::object{{"id", d.id},
+                                          {"event", d.event},
+                                          {"url", d.url},
+                                          {"status", d.status},
+                                          {"attempts", std::move(tries)},
+                                          {"next_attempt_at", d.status == "pending" ? json::value(iso(d.next_attempt_at))
+                                                                                    : json::value(nullptr)},
+                                          {"delivered_at", opt_time(d.delivered_at)},
+                                          {"created_at", iso(d.created_at)},
+                                          {"payload", json::parse(d.payload, ec)}});
+           }
+           return json_response(200, json::object{{"session_id", *id}, {"webhooks", std::move(items)}});
+         }});
+
   // Ends a session that has not ended. Until the call layer exists no SIP dialog is attached, so
   // ending records the final state (scheduled/initiating/ringing -> canceled, in_progress -> completed).
   r.add({"POST", "/voice/end/{id}", RateClass::standard, [&deps](RequestContext& ctx) -> Result<net::HttpResponse> {
@@ -232,8 +268,13 @@ void add_session_routes(Router& r, ApiDeps& deps) {
            if (!id) return std::unexpected(id.error());
            auto s = deps.store.get_session(*id);
            if (!s) return std::unexpected(s.error());
-           std::string status = s->status == "in_progress" ? "completed" : "canceled";
-           auto ended = deps.store.end_session(*id, status, "ended_by_api", core::to_unix_ms(core::now_utc()));
+           store::SessionTransition t;
+           t.session_id = *id;
+           t.from = {"scheduled", "initiating", "ringing", "in_progress"};
+           t.to = s->status == "in_progress" ? "completed" : "canceled";
+           t.end_reason = "ended_by_api";
+           t.ended_at = core::to_unix_ms(core::now_utc());
+           auto ended = deps.store.transition_session(t, call::webhook_event_for());
            if (!ended) return std::unexpected(ended.error());
            return json_response(200, json::object{{"session_id", ended->id},
                                                   {"status", ended->status},

@@ -5,6 +5,7 @@
 #include "core/ids.hpp"
 #include "core/time.hpp"
 #include "store/sqlite/migrations.hpp"
+#include "store/sqlite/outbox.hpp"
 #include "store/sqlite/query.hpp"
 
 namespace parley::store::sqlite {
@@ -12,6 +13,8 @@ using core::Errc;
 using core::fail;
 
 namespace {
+
+constexpr std::int64_t kIdempotencyWindowMs = 24LL * 3600 * 1000;
 
 constexpr const char* kAgentColumns =
     "a.id, a.name, a.config, a.secrets, a.created_at, a.updated_at, p.id";
@@ -369,18 +372,40 @@ Status SqliteStore::delete_phone_number(std::string_view id) {
 
 // ---- sessions ----
 
-Result<VoiceSession> SqliteStore::create_session(const VoiceSession& v) {
+Result<std::pair<VoiceSession, bool>> SqliteStore::create_session(const VoiceSession& v,
+                                                                   const std::optional<std::string>& idempotency_key,
+                                                                   const EventFor& event_for) {
   PARLEY_TRY(c, acquire());
   PARLEY_TRY(tx, Transaction::begin(**c));
+  if (idempotency_key) {
+    // The same key from the same API key within 24 h returns the first session; an older use of
+    // the key is released so the key can start a new call.
+    PARLEY_TRY(prior, (query<std::pair<std::string, std::int64_t>>(
+                          **c, "SELECT id, created_at FROM voice_sessions WHERE api_key_id IS ?1 AND idempotency_key = ?2",
+                          [&](Statement& s) { s.bind(1, v.api_key_id).bind(2, *idempotency_key); },
+                          [](const Statement& s) { return std::pair{s.text(0), s.integer(1)}; })));
+    if (!prior->empty()) {
+      if (v.created_at - prior->front().second < kIdempotencyWindowMs) {
+        PARLEY_TRY(first, load_session(**c, prior->front().first));
+        return std::pair{std::move(*first), true};
+      }
+      PARLEY_TRY(release, (*c)->prepare("UPDATE voice_sessions SET idempotency_key = NULL WHERE id = ?1"));
+      release->bind(1, prior->front().first);
+      if (auto r = release->run(); !r) return std::unexpected(r.error());
+    }
+  }
   {
-    PARLEY_TRY(stmt, (*c)->prepare(sql_once([] { return fmt::format("INSERT INTO voice_sessions ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-                                               "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)", kSessionColumns); })));
+    PARLEY_TRY(stmt, (*c)->prepare(sql_once([] {
+      return fmt::format("INSERT INTO voice_sessions ({}, idempotency_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+                         "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
+                         kSessionColumns);
+    })));
     auto& s = *stmt;
     s.bind(1, v.id).bind(2, v.kind).bind(3, v.status).bind(4, v.agent_id).bind(5, v.api_key_id).bind(6, v.from_number);
     s.bind(7, v.to_number).bind(8, v.context).bind(9, v.max_duration).bind(10, v.recording).bind(11, v.webhook_url);
     s.bind(12, v.scheduled_at).bind(13, v.created_at).bind(14, v.started_at).bind(15, v.answered_at).bind(16, v.ended_at);
     s.bind(17, v.end_reason).bind(18, v.sip_call_id).bind(19, v.telephony_status).bind(20, v.tokens_used);
-    s.bind(21, v.cost).bind(22, v.recording_id).bind(23, v.quality);
+    s.bind(21, v.cost).bind(22, v.recording_id).bind(23, v.quality).bind(24, idempotency_key);
     if (auto r = s.run(); !r) return std::unexpected(r.error());
   }
   // The remote party of every call is captured as a lead (seeds/000, "Call Analytics").
@@ -395,8 +420,9 @@ Result<VoiceSession> SqliteStore::create_session(const VoiceSession& v) {
     if (auto r = stmt->run(); !r) return std::unexpected(r.error());
   }
   PARLEY_TRY(out, load_session(**c, v.id));
+  if (auto r = enqueue_event(**c, *out, event_for); !r) return std::unexpected(r.error());
   if (auto r = tx->commit(); !r) return std::unexpected(r.error());
-  return out;
+  return std::pair{std::move(*out), false};
 }
 
 Result<VoiceSession> SqliteStore::get_session(std::string_view id) {
@@ -431,19 +457,25 @@ Result<Page<VoiceSession>> SqliteStore::list_sessions(const SessionFilter& f) {
   return page;
 }
 
-Result<VoiceSession> SqliteStore::end_session(std::string_view id, std::string_view status, std::string_view end_reason,
-                                              std::int64_t ended_at) {
+Result<VoiceSession> SqliteStore::transition_session(const SessionTransition& t, const EventFor& event_for) {
   PARLEY_TRY(c, acquire());
   PARLEY_TRY(tx, Transaction::begin(**c));
-  PARLEY_TRY(stmt, (*c)->prepare("UPDATE voice_sessions SET status = ?2, end_reason = ?3, ended_at = ?4 WHERE id = ?1 AND "
-                                 "status IN ('scheduled', 'initiating', 'ringing', 'in_progress')"));
-  stmt->bind(1, id).bind(2, status).bind(3, end_reason).bind(4, ended_at);
+  PARLEY_TRY(before, load_session(**c, t.session_id));
+  if (std::find(t.from.begin(), t.from.end(), before->status) == t.from.end()) {
+    return fail(Errc::conflict, fmt::format("session is {}, cannot become {}", before->status, t.to));
+  }
+  // COALESCE keeps a field that this transition does not set.
+  PARLEY_TRY(stmt, (*c)->prepare("UPDATE voice_sessions SET status = ?2, started_at = coalesce(?3, started_at), "
+                                 "answered_at = coalesce(?4, answered_at), ended_at = coalesce(?5, ended_at), "
+                                 "end_reason = coalesce(?6, end_reason), telephony_status = coalesce(?7, telephony_status), "
+                                 "sip_call_id = coalesce(?8, sip_call_id) WHERE id = ?1 AND status = ?9"));
+  stmt->bind(1, t.session_id).bind(2, t.to).bind(3, t.started_at).bind(4, t.answered_at).bind(5, t.ended_at);
+  stmt->bind(6, t.end_reason).bind(7, t.telephony_status).bind(8, t.sip_call_id).bind(9, before->status);
   if (auto r = stmt->run(); !r) return std::unexpected(r.error());
-  bool changed = (*c)->changes() > 0;
-  PARLEY_TRY(out, load_session(**c, id));
-  if (!changed) return fail(Errc::conflict, "session already ended with status " + out->status);
+  PARLEY_TRY(after, load_session(**c, t.session_id));
+  if (auto r = enqueue_event(**c, *after, event_for); !r) return std::unexpected(r.error());
   if (auto r = tx->commit(); !r) return std::unexpected(r.error());
-  return out;
+  return after;
 }
 
 Result<std::vector<TranscriptEntry>> SqliteStore::list_transcript(std::string_view session_id) {

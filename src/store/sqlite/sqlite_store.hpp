@@ -39,11 +39,13 @@ class SqliteStore final : public Store {
   Status set_phone_number_state(std::string_view id, std::string_view state, std::string_view last_error) override;
   Status delete_phone_number(std::string_view id) override;
 
-  Result<VoiceSession> create_session(const VoiceSession& session) override;
+  using Store::create_session;
+  Result<std::pair<VoiceSession, bool>> create_session(const VoiceSession& session,
+                                                       const std::optional<std::string>& idempotency_key,
+                                                       const EventFor& event_for) override;
+  Result<VoiceSession> transition_session(const SessionTransition& t, const EventFor& event_for) override;
   Result<VoiceSession> get_session(std::string_view id) override;
   Result<Page<VoiceSession>> list_sessions(const SessionFilter& filter) override;
-  Result<VoiceSession> end_session(std::string_view id, std::string_view status, std::string_view end_reason,
-                                   std::int64_t ended_at) override;
   Result<std::vector<TranscriptEntry>> list_transcript(std::string_view session_id) override;
   Status append_transcript(const TranscriptEntry& entry) override;
   Result<Recording> get_recording(std::string_view id) override;
@@ -62,6 +64,16 @@ class SqliteStore final : public Store {
   Result<Page<SipRoute>> list_sip_routes(int limit, int offset) override;
   Result<SipRoute> update_sip_route(const SipRoute& r) override;
   Status delete_sip_route(std::string_view id) override;
+
+  Result<std::vector<WebhookDelivery>> claim_due_webhooks(std::int64_t now, int limit,
+                                                          const std::vector<std::string>& in_flight) override;
+  Status record_webhook_attempt(const WebhookAttempt& attempt, bool delivered, bool give_up,
+                                std::int64_t next_attempt_at) override;
+  Result<std::vector<WebhookDelivery>> list_webhooks(std::string_view session_id) override;
+  Result<std::vector<WebhookAttempt>> list_webhook_attempts(std::string_view session_id) override;
+  Result<std::optional<std::int64_t>> next_webhook_due() override;
+  Status set_webhook_secret(std::string_view api_key_id, std::string_view sealed) override;
+  Result<std::string> webhook_secret(std::string_view api_key_id) override;
 
   Status append_sip_trace(const SipTrace& t) override;
   Result<std::vector<SipTrace>> list_sip_traces(std::string_view call_id, int limit) override;

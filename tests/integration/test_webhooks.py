@@ -1,0 +1,157 @@
+"""Durable, ordered, signed webhooks delivered to a real HTTP receiver on loopback."""
+import hashlib
+import hmac
+import http.server
+import json
+import threading
+import time
+
+import pytest
+
+from conftest import assert_error
+
+
+class Receiver:
+    """An HTTP server that answers 503 for the first `down_for` requests, then 204, recording bodies."""
+
+    def __init__(self, down_for=0):
+        self.down_for = down_for
+        self.requests = []
+        self.lock = threading.Lock()
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                with outer.lock:
+                    outer.requests.append((dict(self.headers), body))
+                    fail = outer.down_for > 0
+                    outer.down_for -= 1
+                self.send_response(503 if fail else 204)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/call-events"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def delivered(self):
+        with self.lock:
+            return list(self.requests)
+
+    def close(self):
+        self.server.shutdown()
+
+
+@pytest.fixture
+def receiver():
+    r = Receiver()
+    yield r
+    r.close()
+
+
+@pytest.fixture
+def hooked(make_daemon):
+    return make_daemon({"PARLEY_WEBHOOK_ALLOW_PRIVATE_TARGETS": "true", "PARLEY_WEBHOOK_BASE_DELAY_MS": "100",
+                        "PARLEY_WEBHOOK_MAX_DELAY_MS": "300", "PARLEY_WEBHOOK_POLL_MS": "20",
+                        "PARLEY_RATE_DIAL_PER_MIN": "1000"})
+
+
+def setup_call(d, webhook_url, **extra):
+    agent = d.post("/voice/agents", {"name": "hooks"}).json()
+    d.post("/voice/phone-numbers", {"phone_number": "+18005551234", "provider": "sip"})
+    body = {"agent_id": agent["id"], "to_number": "+14155551234", "from_number": "+18005551234",
+            "webhook_url": webhook_url, **extra}
+    r = d.post("/voice/outbound/dial", body)
+    assert r.status == 201, r
+    return r.json()["call_id"]
+
+
+def wait_for(pred, timeout=10):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if pred():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_events_are_signed_and_in_order(hooked, receiver):
+    secret = hooked.post("/voice/webhooks/secret").json()["webhook_secret"]
+    assert secret.startswith("whsec_")
+    call_id = setup_call(hooked, receiver.url)
+    assert hooked.post(f"/voice/end/{call_id}").json()["status"] == "canceled"
+    assert wait_for(lambda: len(receiver.delivered()) == 2)
+    events = []
+    for headers, body in receiver.delivered():
+        ts, sig = headers["X-Parley-Timestamp"], headers["X-Parley-Signature"]
+        expected = "v1=" + hmac.new(secret.encode(), ts.encode() + b"." + body, hashlib.sha256).hexdigest()
+        assert hmac.compare_digest(expected, sig)
+        assert abs(time.time() - int(ts)) < 60
+        payload = json.loads(body)
+        assert payload["call_id"] == call_id and headers["X-Parley-Event"] == payload["event"]
+        events.append(payload)
+    assert [e["event"] for e in events] == ["call.initiating", "call.canceled"]
+    assert set(events[0]) >= {"event", "call_id", "status", "duration", "timestamp"}
+    assert events[1]["end_reason"] == "ended_by_api" and events[1]["transcript_url"].endswith(call_id)
+    hooks = hooked.get(f"/voice/sessions/{call_id}/webhooks").json()["webhooks"]
+    assert [h["status"] for h in hooks] == ["delivered", "delivered"]
+    assert hooks[0]["attempts"][0]["status_code"] == 204
+
+
+def test_receiver_down_for_three_attempts_still_gets_everything_in_order(hooked):
+    receiver = Receiver(down_for=3)
+    try:
+        call_id = setup_call(hooked, receiver.url)
+        hooked.post(f"/voice/end/{call_id}")
+        assert wait_for(lambda: len(receiver.delivered()) == 5)
+        time.sleep(0.5)
+        bodies = [json.loads(b)["event"] for _, b in receiver.delivered()]
+        assert bodies == ["call.initiating"] * 4 + ["call.canceled"], bodies
+        hooks = hooked.get(f"/voice/sessions/{call_id}/webhooks").json()["webhooks"]
+        assert [a["status_code"] for a in hooks[0]["attempts"]] == [503, 503, 503, 204]
+        assert "X-Parley-Signature" not in receiver.delivered()[0][0], "no secret yet: unsigned"
+    finally:
+        receiver.close()
+
+
+def test_pending_webhook_survives_restart(make_daemon, data_dir):
+    env = {"PARLEY_WEBHOOK_ALLOW_PRIVATE_TARGETS": "true", "PARLEY_WEBHOOK_BASE_DELAY_MS": "100",
+           "PARLEY_WEBHOOK_POLL_MS": "20"}
+    receiver = Receiver(down_for=1000)
+    try:
+        d = make_daemon(env)
+        call_id = setup_call(d, receiver.url)
+        assert wait_for(lambda: len(receiver.delivered()) >= 1)
+        d.stop()
+        receiver.down_for = 0
+        d2 = make_daemon(env)
+        assert wait_for(lambda: d2.get(f"/voice/sessions/{call_id}/webhooks").json()["webhooks"][0]["status"] == "delivered")
+    finally:
+        receiver.close()
+
+
+def test_private_targets_are_refused_by_default(make_daemon, receiver):
+    d = make_daemon({"PARLEY_WEBHOOK_BASE_DELAY_MS": "100", "PARLEY_WEBHOOK_POLL_MS": "20"})
+    call_id = setup_call(d, receiver.url)
+    assert wait_for(lambda: d.get(f"/voice/sessions/{call_id}/webhooks").json()["webhooks"][0]["attempts"])
+    attempt = d.get(f"/voice/sessions/{call_id}/webhooks").json()["webhooks"][0]["attempts"][0]
+    assert attempt["status_code"] is None and "non-public" in attempt["error"]
+    assert receiver.delivered() == []
+
+
+def test_idempotency_key_replay_does_not_dial_twice(hooked, receiver):
+    agent = hooked.post("/voice/agents", {"name": "idem"}).json()
+    hooked.post("/voice/phone-numbers", {"phone_number": "+18005551234", "provider": "sip"})
+    body = {"agent_id": agent["id"], "to_number": "+14155551234", "from_number": "+18005551234"}
+    first = hooked.post("/voice/outbound/dial", body, headers={"Idempotency-Key": "order-42"})
+    again = hooked.post("/voice/outbound/dial", body, headers={"Idempotency-Key": "order-42"})
+    other = hooked.post("/voice/outbound/dial", body, headers={"Idempotency-Key": "order-43"})
+    assert first.status == 201 and again.status == 200 and other.status == 201
+    assert again.json() == first.json() and again.header("Idempotent-Replayed") == "true"
+    assert other.json()["call_id"] != first.json()["call_id"]
+    assert hooked.get("/voice/sessions").json()["total"] == 2
+    assert_error(hooked.post("/voice/outbound/dial", body, headers={"Idempotency-Key": "x" * 300}), 400)
