@@ -15,6 +15,7 @@
 #include "core/crypto.hpp"
 #include "core/log.hpp"
 #include "core/worker_pool.hpp"
+#include "jobs/call_scheduler.hpp"
 #include "jobs/http_webhook_sender.hpp"
 #include "jobs/webhook_dispatcher.hpp"
 #include "net/http_client.hpp"
@@ -67,6 +68,11 @@ int serve(const core::Config& config) {
   if (!version) return fail(version.error());
   spdlog::info("event=store.ready path={} schema_version={}", core::log_value(config.effective_database_path()), *version);
   if (auto r = bootstrap_api_key(**store, config); !r) return fail(r.error());
+  if (auto closed = jobs::reconcile_after_restart(**store); !closed) {
+    return fail(closed.error());
+  } else if (*closed > 0) {
+    spdlog::warn("event=startup.reconciled sessions={} status=failed end_reason=restart", *closed);
+  }
 
   auto listen = core::parse_host_port(config.http_listen);
   if (!listen) return fail(listen.error());
@@ -89,8 +95,11 @@ int serve(const core::Config& config) {
   net::HttpClient http_client(io.next());
   jobs::HttpWebhookSender webhook_sender(http_client, config.webhooks);
   jobs::WebhookDispatcher webhooks(**store, pool, webhook_sender, box, config.webhooks);
+  // Until the call layer places calls, a fired call stays initiating (README "What works today").
+  jobs::CallScheduler scheduler(**store, nullptr);
   io.start();
   webhooks.start();
+  scheduler.start();
   ready = true;
   spdlog::info("event=ready http=http://{}:{} io_threads={} workers={}", listen->host, http.port(), io_threads, workers);
   std::printf("Parley is ready.\n  API:  http://%s:%u  (docs: /openapi.json)\n", listen->host.c_str(), http.port());
@@ -101,6 +110,7 @@ int serve(const core::Config& config) {
   spdlog::info("event=shutdown signal={}", sig == SIGINT ? "SIGINT" : "SIGTERM");
   ready = false;
   http.stop(std::chrono::seconds(10));
+  scheduler.stop();
   webhooks.stop();
   pool.stop();
   io.stop();

@@ -66,6 +66,9 @@ class Store {
     if (!r) return std::unexpected(r.error());
     return std::move(r->first);
   }
+  // Ids of sessions in one of `statuses`, oldest first; with `due_by`, only scheduled ones due then.
+  virtual Result<std::vector<std::string>> session_ids_in(const std::vector<std::string>& statuses,
+                                                          std::optional<std::int64_t> due_by, int limit) = 0;
   // Moves a session from one of `t.from` to `t.to` (conflict if it is elsewhere) and queues its event.
   virtual Result<VoiceSession> transition_session(const SessionTransition& t, const EventFor& event_for) = 0;
   virtual Result<VoiceSession> get_session(std::string_view id) = 0;
@@ -109,6 +112,19 @@ class Store {
   virtual Status append_sip_trace(const SipTrace& t) = 0;
   virtual Result<std::vector<SipTrace>> list_sip_traces(std::string_view call_id, int limit) = 0;
   virtual Result<std::int64_t> prune_sip_traces(std::int64_t older_than) = 0;
+
+  // Carriers. A session's carrier call id (Twilio CallSid, Plivo CallUUID, Exotel CallSid) is set
+  // once by the call layer; status callbacks then find the session by it (false: no such session).
+  virtual Status set_carrier_call_id(std::string_view session_id, std::string_view carrier_call_id) = 0;
+  virtual Result<bool> set_telephony_status(std::string_view carrier_call_id, std::string_view status) = 0;
+  // Replaces a number's state, provider config and sealed credentials (provisioning records each
+  // remote resource as it is created); the provider link is set when `sip_provider_id` is given.
+  virtual Status update_phone_number_carrier(std::string_view id, std::string_view state, std::string_view config,
+                                             std::string_view credentials,
+                                             const std::optional<std::string>& sip_provider_id) = 0;
+  // Creates a SIP provider and its numbers in one transaction (SIP trunk import).
+  virtual Result<std::vector<PhoneNumber>> import_sip_numbers(const SipProvider& provider,
+                                                              const std::vector<PhoneNumber>& numbers) = 0;
 };
 
 }  // namespace parley::store

@@ -155,3 +155,29 @@ def test_idempotency_key_replay_does_not_dial_twice(hooked, receiver):
     assert other.json()["call_id"] != first.json()["call_id"]
     assert hooked.get("/voice/sessions").json()["total"] == 2
     assert_error(hooked.post("/voice/outbound/dial", body, headers={"Idempotency-Key": "x" * 300}), 400)
+
+
+def test_scheduled_call_fires_within_a_second_after_restart(make_daemon, receiver):
+    import datetime as dt
+    env = {"PARLEY_WEBHOOK_ALLOW_PRIVATE_TARGETS": "true", "PARLEY_WEBHOOK_POLL_MS": "20"}
+    d = make_daemon(env)
+    when = dt.datetime.now(dt.timezone.utc).replace(microsecond=0) + dt.timedelta(seconds=4)
+    call_id = setup_call(d, receiver.url, scheduled_at=when.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    assert d.get(f"/voice/status/{call_id}").json()["status"] == "scheduled"
+    d.stop()
+    d2 = make_daemon(env)
+    assert d2.get(f"/voice/status/{call_id}").json()["status"] == "scheduled", "a restart keeps scheduled calls"
+    assert wait_for(lambda: d2.get(f"/voice/status/{call_id}").json()["status"] == "initiating", timeout=10)
+    fired = dt.datetime.fromisoformat(d2.get(f"/voice/sessions/{call_id}").json()["started_at"].replace("Z", "+00:00"))
+    assert 0 <= (fired - when).total_seconds() <= 1.0, (fired, when)
+    assert wait_for(lambda: [json.loads(b)["event"] for _, b in receiver.delivered()] == ["call.initiating"])
+
+
+def test_scheduled_call_can_be_canceled_before_it_fires(hooked, receiver):
+    import datetime as dt
+    when = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    call_id = setup_call(hooked, receiver.url, scheduled_at=when)
+    assert hooked.post(f"/voice/end/{call_id}").json()["status"] == "canceled"
+    time.sleep(3)
+    assert hooked.get(f"/voice/status/{call_id}").json()["status"] == "canceled"
+    assert [json.loads(b)["event"] for _, b in receiver.delivered()] == ["call.canceled"]

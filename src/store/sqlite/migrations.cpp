@@ -165,6 +165,11 @@ ALTER TABLE voice_sessions ADD COLUMN idempotency_key TEXT;
 CREATE UNIQUE INDEX voice_sessions_idempotency ON voice_sessions(api_key_id, idempotency_key)
   WHERE idempotency_key IS NOT NULL;
 )SQL"},
+    {4, "carrier_call_ids", R"SQL(
+ALTER TABLE voice_sessions ADD COLUMN carrier_call_id TEXT;
+CREATE UNIQUE INDEX voice_sessions_by_carrier_call ON voice_sessions(carrier_call_id)
+  WHERE carrier_call_id IS NOT NULL;
+)SQL"},
 };
 
 }  // namespace

@@ -478,6 +478,23 @@ Result<VoiceSession> SqliteStore::transition_session(const SessionTransition& t,
   return after;
 }
 
+Result<std::vector<std::string>> SqliteStore::session_ids_in(const std::vector<std::string>& statuses,
+                                                             std::optional<std::int64_t> due_by, int limit) {
+  PARLEY_TRY(c, acquire());
+  std::vector<std::string> out;
+  for (const auto& status : statuses) {
+    // The partial index voice_sessions_due serves the scheduled case.
+    PARLEY_TRY(ids, (query<std::string>(
+                        **c,
+                        "SELECT id FROM voice_sessions WHERE status = ?1 AND (?2 IS NULL OR scheduled_at <= ?2) "
+                        "ORDER BY coalesce(scheduled_at, created_at), id LIMIT ?3",
+                        [&](Statement& s) { s.bind(1, status).bind(2, due_by).bind(3, limit); },
+                        [](const Statement& s) { return s.text(0); })));
+    out.insert(out.end(), ids->begin(), ids->end());
+  }
+  return out;
+}
+
 Result<std::vector<TranscriptEntry>> SqliteStore::list_transcript(std::string_view session_id) {
   PARLEY_TRY(c, acquire());
   return query<TranscriptEntry>(

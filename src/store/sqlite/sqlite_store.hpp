@@ -44,6 +44,8 @@ class SqliteStore final : public Store {
                                                        const std::optional<std::string>& idempotency_key,
                                                        const EventFor& event_for) override;
   Result<VoiceSession> transition_session(const SessionTransition& t, const EventFor& event_for) override;
+  Result<std::vector<std::string>> session_ids_in(const std::vector<std::string>& statuses,
+                                                  std::optional<std::int64_t> due_by, int limit) override;
   Result<VoiceSession> get_session(std::string_view id) override;
   Result<Page<VoiceSession>> list_sessions(const SessionFilter& filter) override;
   Result<std::vector<TranscriptEntry>> list_transcript(std::string_view session_id) override;
@@ -78,6 +80,14 @@ class SqliteStore final : public Store {
   Status append_sip_trace(const SipTrace& t) override;
   Result<std::vector<SipTrace>> list_sip_traces(std::string_view call_id, int limit) override;
   Result<std::int64_t> prune_sip_traces(std::int64_t older_than) override;
+
+  Status set_carrier_call_id(std::string_view session_id, std::string_view carrier_call_id) override;
+  Result<bool> set_telephony_status(std::string_view carrier_call_id, std::string_view status) override;
+  Status update_phone_number_carrier(std::string_view id, std::string_view state, std::string_view config,
+                                     std::string_view credentials,
+                                     const std::optional<std::string>& sip_provider_id) override;
+  Result<std::vector<PhoneNumber>> import_sip_numbers(const SipProvider& provider,
+                                                      const std::vector<PhoneNumber>& numbers) override;
 
  private:
   // Returns a pooled connection on destruction.
