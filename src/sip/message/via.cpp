@@ -1,5 +1,7 @@
 #include "sip/message/via.hpp"
 
+#include <string>
+
 #include "sip/message/detail/scan.hpp"
 #include "sip/message/uri.hpp"
 
@@ -88,7 +90,8 @@ std::optional<Via> parse_via(std::string_view text) noexcept {
   // via-ttl / via-received / rport have fixed grammars (RFC 3261 s25.1, RFC 3581 s4).
   if (via.params.has("ttl") && !via.ttl()) return std::nullopt;
   if (auto p = via.params.find("rport"); p && p->has_value && !via.rport()) return std::nullopt;
-  if (auto r = via.received(); r && !valid_host(*r)) return std::nullopt;
+  // via-received = IPv4address / IPv6address: no brackets (RFC 3261 s25.1, RFC 5118 s4.5); bracketed accepted too.
+  if (auto r = via.received(); r && !valid_host(*r) && !valid_host("[" + std::string(*r) + "]")) return std::nullopt;
   return via;
 }
 

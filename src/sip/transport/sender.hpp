@@ -1,0 +1,21 @@
+#pragma once
+// What transactions and the user agent send through (implemented by TransportLayer; fakes in tests).
+#include <string>
+#include <string_view>
+
+#include "sip/transport/peer.hpp"
+
+namespace parley::sip {
+
+class Sender {
+ public:
+  virtual ~Sender() = default;
+  // Fire and forget: failures are logged; a lost request is retransmitted or times out (RFC 3261 s17).
+  virtual void send(const Peer& destination, std::string_view bytes) = 0;
+  // "host:port" this node puts in Via sent-by and Contact for `transport` (RFC 3261 s18.1.1).
+  virtual std::string sent_by(Transport transport) const = 0;
+  // True when an open connection to `peer` exists (stream transports), so it can be reused.
+  virtual bool connected(const Peer& peer) const = 0;
+};
+
+}  // namespace parley::sip
