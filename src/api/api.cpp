@@ -21,6 +21,7 @@ Api::Api(ApiDeps deps) : deps_(std::move(deps)) {
   add_sip_provider_routes(router_, deps_);
   add_sip_route_routes(router_, deps_);
   add_webhook_routes(router_, deps_);
+  add_carrier_webhook_routes(router_, deps_);
 }
 
 int Api::limit_for(RateClass c) const {

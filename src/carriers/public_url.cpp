@@ -43,7 +43,7 @@ core::Result<PublicUrl> PublicUrl::make(const std::string& public_url, const std
   return out;
 }
 
-std::string PublicUrl::request_url(const net::HttpRequest& req) const {
+std::string PublicUrl::base(const net::HttpRequest& req) const {
   std::string scheme = scheme_.empty() ? "http" : scheme_;
   std::string host = host_;
   if (host.empty()) host = std::string(req.header("Host").value_or(""));
@@ -57,7 +57,27 @@ std::string PublicUrl::request_url(const net::HttpRequest& req) const {
       if (plain_host(h)) host = std::string(h);
     }
   }
-  return scheme + "://" + host + prefix_ + req.target;
+  if (!plain_host(host)) host = "localhost";
+  return scheme + "://" + host + prefix_;
+}
+
+std::string PublicUrl::request_url(const net::HttpRequest& req) const { return base(req) + req.target; }
+
+std::string PublicUrl::client_address(const net::HttpRequest& req) const {
+  if (trusted_.empty() || !trusted_.contains(req.remote_address)) return req.remote_address;
+  auto xff = req.header("X-Forwarded-For");
+  if (!xff) return req.remote_address;
+  std::string_view list = *xff;
+  while (!list.empty()) {
+    auto comma = list.rfind(',');
+    auto item = comma == std::string_view::npos ? list : list.substr(comma + 1);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (!trusted_.contains(item)) return std::string(item);
+    if (comma == std::string_view::npos) break;
+    list = list.substr(0, comma);
+  }
+  return req.remote_address;
 }
 
 std::string PublicUrl::absolute(std::string_view path) const {

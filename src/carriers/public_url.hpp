@@ -9,6 +9,7 @@
 // Host header. The path prefix of `public_url` (https://example.com/parley) is kept, and the request
 // target (path and query exactly as received) is appended.
 #include <string>
+#include <vector>
 
 #include "core/error.hpp"
 #include "net/cidr.hpp"
@@ -22,6 +23,11 @@ class PublicUrl {
   static core::Result<PublicUrl> make(const std::string& public_url, const std::vector<std::string>& trusted_proxies);
 
   std::string request_url(const net::HttpRequest& req) const;
+  // scheme://host[/prefix] of the request as the carrier saw it (request_url without the target).
+  std::string base(const net::HttpRequest& req) const;
+  // The client's address: the TCP peer, or when that is a trusted proxy, the right-most
+  // X-Forwarded-For entry that is not itself a trusted proxy.
+  std::string client_address(const net::HttpRequest& req) const;
   // An absolute URL for one of our own paths ("/voice/twilio/status/pn_1"), for carrier configuration.
   // Empty when no public_url is configured.
   std::string absolute(std::string_view path) const;

@@ -52,3 +52,12 @@ TEST(PublicUrl, RefusesBadSettings) {
   EXPECT_FALSE(PublicUrl::make("", {"not-an-ip"}).has_value());
   EXPECT_FALSE(PublicUrl::make("", {}).value().configured());
 }
+
+TEST(PublicUrl, ClientAddressBehindTrustedProxies) {
+  auto p = PublicUrl::make("", {"10.0.0.0/8"});
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->client_address(request("10.0.0.2", {{"X-Forwarded-For", "1.2.3.4, 198.51.100.7, 10.0.0.9"}})),
+            "198.51.100.7");
+  EXPECT_EQ(p->client_address(request("203.0.113.1", {{"X-Forwarded-For", "198.51.100.7"}})), "203.0.113.1");
+  EXPECT_EQ(p->client_address(request("10.0.0.2", {})), "10.0.0.2");
+}
