@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
@@ -57,10 +58,52 @@ Setter webhook_int(Int WebhookSettings::*member, long long lo, long long hi) {
   };
 }
 
-Setter boolean(bool WebhookSettings::*member) {
-  return [member](Config& c, std::string_view v) -> Status {
+
+// "a, b,,c" -> {"a", "b", "c"}: comma-separated values, spaces around them trimmed, empties skipped.
+std::vector<std::string> split_list(std::string_view v) {
+  std::vector<std::string> out;
+  while (!v.empty()) {
+    auto comma = v.find(',');
+    auto item = v.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (!item.empty()) out.emplace_back(item);
+    if (comma == std::string_view::npos) break;
+    v.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+// A list whose every item passes `valid`, stored through `field`.
+template <class Field, class Valid>
+Setter list_of(Field field, Valid valid, std::string_view expected) {
+  return [field, valid, expected](Config& c, std::string_view v) -> Status {
+    auto items = split_list(v);
+    for (const auto& item : items) {
+      if (!valid(item)) return fail(Errc::invalid_argument, "expected " + std::string(expected));
+    }
+    field(c) = std::move(items);
+    return {};
+  };
+}
+
+bool ip_or_cidr_shape(const std::string& item) {
+  return std::all_of(item.begin(), item.end(), [](char ch) {
+    return std::isxdigit(static_cast<unsigned char>(ch)) || ch == '.' || ch == ':' || ch == '/';
+  });
+}
+
+bool country_code_shape(const std::string& item) {
+  return item.size() == 2 && std::isupper(static_cast<unsigned char>(item[0])) &&
+         std::isupper(static_cast<unsigned char>(item[1]));
+}
+
+// "true" or "false", stored through `field`.
+template <class Field>
+Setter flag(Field field) {
+  return [field](Config& c, std::string_view v) -> Status {
     if (v != "true" && v != "false") return fail(Errc::invalid_argument, "must be true or false");
-    c.webhooks.*member = v == "true";
+    field(c) = v == "true";
     return {};
   };
 }
@@ -83,31 +126,6 @@ Setter log_level() {
       }
     }
     return fail(Errc::invalid_argument, "must be one of trace, debug, info, warn, error, critical, off");
-  };
-}
-
-// A comma-separated list of IPv4/IPv6 addresses or CIDR blocks (net::CidrList parses them fully).
-Setter address_list(std::vector<std::string> Config::*member) {
-  return [member](Config& c, std::string_view v) -> Status {
-    std::vector<std::string> out;
-    while (!v.empty()) {
-      auto comma = v.find(',');
-      auto item = v.substr(0, comma);
-      while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-      while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-      if (!item.empty()) {
-        for (char ch : item) {
-          if (!std::isxdigit(static_cast<unsigned char>(ch)) && ch != '.' && ch != ':' && ch != '/') {
-            return fail(Errc::invalid_argument, "expected comma-separated IP addresses or CIDR blocks");
-          }
-        }
-        out.emplace_back(item);
-      }
-      if (comma == std::string_view::npos) break;
-      v.remove_prefix(comma + 1);
-    }
-    c.*member = std::move(out);
-    return {};
   };
 }
 
@@ -170,6 +188,20 @@ const std::vector<Setting>& table() {
        rate(&RateLimits::list_sessions_per_min)},
       {{"rate_limits.default_per_min", "PARLEY_RATE_DEFAULT_PER_MIN", "other API routes per key"},
        rate(&RateLimits::default_per_min)},
+      {{"outbound.max_concurrent_per_key", "PARLEY_OUTBOUND_MAX_CONCURRENT_PER_KEY",
+        "outbound calls in flight per API key"},
+       [](Config& c, std::string_view v) -> Status {
+         auto n = to_int<int>(v, 1, 100000);
+         if (!n) return std::unexpected(n.error());
+         c.outbound.max_concurrent_per_key = *n;
+         return {};
+       }},
+      {{"outbound.allowed_countries", "PARLEY_OUTBOUND_ALLOWED_COUNTRIES",
+        "destination countries (ISO codes, comma-separated; empty: all)"},
+       list_of([](Config& c) -> auto& { return c.outbound.allowed_countries; }, country_code_shape,
+               "comma-separated ISO 3166 alpha-2 codes such as US,GB,IN")},
+      {{"outbound.block_premium", "PARLEY_OUTBOUND_BLOCK_PREMIUM", "refuse premium-rate and shared-cost destinations"},
+       flag([](Config& c) -> auto& { return c.outbound.block_premium; })},
       {{"webhooks.max_attempts", "PARLEY_WEBHOOK_MAX_ATTEMPTS", "delivery attempts before giving up"},
        webhook_int(&WebhookSettings::max_attempts, 1, 50)},
       {{"webhooks.base_delay_ms", "PARLEY_WEBHOOK_BASE_DELAY_MS", "retry delay after the first failure"},
@@ -182,11 +214,13 @@ const std::vector<Setting>& table() {
        webhook_int(&WebhookSettings::poll_ms, 10, 60'000)},
       {{"webhooks.allow_private_targets", "PARLEY_WEBHOOK_ALLOW_PRIVATE_TARGETS",
         "allow loopback/private/link-local webhook targets (SSRF guard off)"},
-       boolean(&WebhookSettings::allow_private_targets)},
+       flag([](Config& c) -> auto& { return c.webhooks.allow_private_targets; })},
       {{"trusted_proxies", "PARLEY_TRUSTED_PROXIES", "proxies (CIDR list) whose X-Forwarded-Proto/Host are believed"},
-       address_list(&Config::trusted_proxies)},
+       list_of([](Config& c) -> auto& { return c.trusted_proxies; }, ip_or_cidr_shape,
+               "comma-separated IP addresses or CIDR blocks")},
       {{"exotel.allowed_ips", "EXOTEL_ALLOWED_IPS", "Exotel callback addresses (CIDR list); empty refuses all"},
-       address_list(&Config::exotel_allowed_ips)},
+       list_of([](Config& c) -> auto& { return c.exotel_allowed_ips; }, ip_or_cidr_shape,
+               "comma-separated IP addresses or CIDR blocks")},
       {{"twilio.api_base", "PARLEY_TWILIO_API_BASE", "Twilio REST API base URL"}, base_url(&Config::twilio_api_base)},
       {{"twilio.trunking_base", "PARLEY_TWILIO_TRUNKING_BASE", "Twilio Elastic SIP Trunking API base URL"},
        base_url(&Config::twilio_trunking_base)},

@@ -38,6 +38,12 @@ struct WebhookSettings {
   bool allow_private_targets = false;  // SSRF guard: loopback, private and link-local are refused
 };
 
+struct OutboundPolicy {
+  int max_concurrent_per_key = 20;          // calls initiating, ringing or in progress per API key
+  std::vector<std::string> allowed_countries;  // ISO 3166 alpha-2; empty: every country
+  bool block_premium = true;                // premium-rate and shared-cost destinations (toll fraud)
+};
+
 struct Config {
   std::string http_listen = "127.0.0.1:8080";
   std::string data_dir = "./var";
@@ -62,6 +68,7 @@ struct Config {
   int http_max_connections = 10000;
   RateLimits rate_limits;
   WebhookSettings webhooks;
+  OutboundPolicy outbound;
   // Carriers (src/carriers): proxies whose X-Forwarded-Proto/Host are believed, Exotel's callback
   // addresses, and the REST API bases (tests point them at a local server).
   std::vector<std::string> trusted_proxies;     // CIDR blocks or addresses

@@ -55,14 +55,19 @@ class Store {
   // inside the store's transaction, so the event and the change commit together (outbox).
   using EventFor = std::function<std::optional<OutboxEvent>(const VoiceSession& after)>;
 
+  struct CreateOptions {
+    // A session the same API key created with this key in the last 24 h is returned instead
+    // (second member of the result true) and nothing is written.
+    std::optional<std::string> idempotency_key;
+    // Refuse (rate_limited) when the API key already has this many calls initiating, ringing or
+    // in progress; counted inside the transaction so concurrent dials cannot overshoot.
+    std::optional<int> max_active_for_key;
+  };
   // Sessions. Creating one also records its remote party as a lead, in the same transaction.
-  // With an idempotency key, a session the same API key created with the same key in the last
-  // 24 h is returned instead (second member true) and nothing is written.
-  virtual Result<std::pair<VoiceSession, bool>> create_session(const VoiceSession& session,
-                                                               const std::optional<std::string>& idempotency_key,
+  virtual Result<std::pair<VoiceSession, bool>> create_session(const VoiceSession& session, const CreateOptions& options,
                                                                const EventFor& event_for) = 0;
   Result<VoiceSession> create_session(const VoiceSession& session) {
-    auto r = create_session(session, std::nullopt, nullptr);
+    auto r = create_session(session, CreateOptions{}, nullptr);
     if (!r) return std::unexpected(r.error());
     return std::move(r->first);
   }

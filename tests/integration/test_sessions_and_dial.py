@@ -155,3 +155,31 @@ def test_transcript_recording_and_leads(parley, agent, outbound_number, data_dir
     parley.post("/voice/outbound/dial", dial_body(agent))
     lead = parley.get("/voice/leads").json()["leads"][0]
     assert lead["call_count"] == 2 and lead["last_agent_id"] == agent["id"]
+
+
+def test_toll_fraud_and_country_protection(make_daemon):
+    d = make_daemon({"PARLEY_OUTBOUND_ALLOWED_COUNTRIES": "US,IN"})
+    agent = d.post("/voice/agents", {"name": "a"}).json()
+    d.post("/voice/phone-numbers", {"phone_number": "+18005551234", "provider": "sip"})
+    body = {"agent_id": agent["id"], "from_number": "+18005551234"}
+    err = assert_error(d.post("/voice/outbound/dial", {**body, "to_number": "+19005551234"}), 422, field="to_number")
+    assert "premium_rate" in err["message"]
+    err = assert_error(d.post("/voice/outbound/dial", {**body, "to_number": "+442071838750"}), 422, field="to_number")
+    assert "GB" in err["message"]
+    assert d.post("/voice/outbound/dial", {**body, "to_number": "+14155551234"}).status == 201
+    assert d.get("/voice/sessions").json()["total"] == 1
+
+
+def test_concurrent_outbound_cap_per_key(make_daemon):
+    d = make_daemon({"PARLEY_OUTBOUND_MAX_CONCURRENT_PER_KEY": "2"})
+    agent = d.post("/voice/agents", {"name": "a"}).json()
+    d.post("/voice/phone-numbers", {"phone_number": "+18005551234", "provider": "sip"})
+    body = {"agent_id": agent["id"], "from_number": "+18005551234", "to_number": "+14155551234"}
+    first = d.post("/voice/outbound/dial", body).json()
+    assert d.post("/voice/outbound/dial", body).status == 201
+    err = assert_error(d.post("/voice/outbound/dial", body), 429, "rate_limited")
+    assert "limit 2" in err["message"]
+    other_key = d.cli("keys", "create", "--name", "other").stdout.strip()
+    assert d.post("/voice/outbound/dial", body, key=other_key).status == 201, "the cap is per key"
+    d.post(f"/voice/end/{first['call_id']}")
+    assert d.post("/voice/outbound/dial", body).status == 201, "an ended call frees its slot"

@@ -5,6 +5,7 @@
 
 #include "api/json_io.hpp"
 #include "api/routes/routes.hpp"
+#include "call/dial_policy.hpp"
 #include "call/e164.hpp"
 #include "call/session_events.hpp"
 #include "core/ids.hpp"
@@ -55,6 +56,7 @@ void add_dial_routes(Router& r, ApiDeps& deps) {
            if (!to) return std::unexpected(to.error());
            auto to_info = call::parse_e164(**to);
            if (!to_info) return fail(Errc::validation, "to_number " + to_info.error().message, "to_number");
+           if (auto rr = call::check_destination(*to_info, deps.config.outbound); !rr) return std::unexpected(rr.error());
            auto from = f.string("from_number", 32, true);
            if (!from) return std::unexpected(from.error());
            auto from_info = call::parse_e164(**from);
@@ -135,8 +137,11 @@ void add_dial_routes(Router& r, ApiDeps& deps) {
            s.webhook_url = *webhook;
            s.scheduled_at = scheduled_at;
            s.created_at = now;
-           auto created = deps.store.create_session(
-               s, idempotency ? std::optional<std::string>(*idempotency) : std::nullopt, call::webhook_event_for());
+           store::Store::CreateOptions options;
+           if (idempotency) options.idempotency_key = std::string(*idempotency);
+           // Scheduled calls do not hold a line yet: the cap applies when they fire.
+           if (!scheduled_at) options.max_active_for_key = deps.config.outbound.max_concurrent_per_key;
+           auto created = deps.store.create_session(s, options, call::webhook_event_for());
            if (!created) return std::unexpected(created.error());
            const auto& [session, replayed] = *created;
            auto res = json_response(replayed ? 200 : 201, json::object{{"call_id", session.id},

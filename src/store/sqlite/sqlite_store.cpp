@@ -372,9 +372,9 @@ Status SqliteStore::delete_phone_number(std::string_view id) {
 
 // ---- sessions ----
 
-Result<std::pair<VoiceSession, bool>> SqliteStore::create_session(const VoiceSession& v,
-                                                                   const std::optional<std::string>& idempotency_key,
+Result<std::pair<VoiceSession, bool>> SqliteStore::create_session(const VoiceSession& v, const CreateOptions& options,
                                                                    const EventFor& event_for) {
+  const auto& idempotency_key = options.idempotency_key;
   PARLEY_TRY(c, acquire());
   PARLEY_TRY(tx, Transaction::begin(**c));
   if (idempotency_key) {
@@ -392,6 +392,17 @@ Result<std::pair<VoiceSession, bool>> SqliteStore::create_session(const VoiceSes
       PARLEY_TRY(release, (*c)->prepare("UPDATE voice_sessions SET idempotency_key = NULL WHERE id = ?1"));
       release->bind(1, prior->front().first);
       if (auto r = release->run(); !r) return std::unexpected(r.error());
+    }
+  }
+  if (options.max_active_for_key) {
+    PARLEY_TRY(active, scalar(**c,
+                              "SELECT count(*) FROM voice_sessions WHERE api_key_id IS ?1 AND kind = 'outbound' AND "
+                              "status IN ('initiating', 'ringing', 'in_progress')",
+                              [&](Statement& s) { s.bind(1, v.api_key_id); }));
+    if (*active >= *options.max_active_for_key) {
+      return fail(Errc::rate_limited,
+                  fmt::format("{} outbound calls are already in progress for this API key (limit {})", *active,
+                              *options.max_active_for_key));
     }
   }
   {

@@ -40,8 +40,7 @@ class SqliteStore final : public Store {
   Status delete_phone_number(std::string_view id) override;
 
   using Store::create_session;
-  Result<std::pair<VoiceSession, bool>> create_session(const VoiceSession& session,
-                                                       const std::optional<std::string>& idempotency_key,
+  Result<std::pair<VoiceSession, bool>> create_session(const VoiceSession& session, const CreateOptions& options,
                                                        const EventFor& event_for) override;
   Result<VoiceSession> transition_session(const SessionTransition& t, const EventFor& event_for) override;
   Result<std::vector<std::string>> session_ids_in(const std::vector<std::string>& statuses,

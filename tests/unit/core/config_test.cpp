@@ -75,3 +75,17 @@ TEST(Config, HostPort) {
   EXPECT_FALSE(parse_host_port("127.0.0.1:70000").has_value());
   EXPECT_FALSE(parse_host_port("[::1]5060").has_value());
 }
+
+TEST(Config, ListsAndFlags) {
+  auto c = load_config(std::nullopt,
+                       env_of({{"PARLEY_OUTBOUND_ALLOWED_COUNTRIES", " US, GB,,IN "},
+                               {"PARLEY_OUTBOUND_BLOCK_PREMIUM", "false"},
+                               {"PARLEY_WEBHOOK_ALLOW_PRIVATE_TARGETS", "true"}}),
+                       {});
+  ASSERT_TRUE(c.has_value()) << c.error().message;
+  EXPECT_EQ(c->outbound.allowed_countries, (std::vector<std::string>{"US", "GB", "IN"}));
+  EXPECT_FALSE(c->outbound.block_premium);
+  EXPECT_TRUE(c->webhooks.allow_private_targets);
+  EXPECT_FALSE(load_config(std::nullopt, env_of({{"PARLEY_OUTBOUND_ALLOWED_COUNTRIES", "USA"}}), {}).has_value());
+  EXPECT_FALSE(load_config(std::nullopt, env_of({{"PARLEY_OUTBOUND_BLOCK_PREMIUM", "yes"}}), {}).has_value());
+}

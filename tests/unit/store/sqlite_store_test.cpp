@@ -132,15 +132,51 @@ TEST_F(SqliteStoreTest, SessionsFilterPageAndEndOnce) {
   EXPECT_EQ(store_->list_sessions(f)->total, 2);
 
   auto id = page->items[0].id;
-  auto ended = store_->end_session(id, "canceled", "ended_by_api", 2000);
+  store::SessionTransition end{id, {"scheduled", "initiating", "ringing", "in_progress"}, "canceled"};
+  end.ended_at = 2000;
+  end.end_reason = "ended_by_api";
+  auto ended = store_->transition_session(end, nullptr);
   ASSERT_TRUE(ended.has_value());
   EXPECT_EQ(ended->status, "canceled");
-  EXPECT_EQ(store_->end_session(id, "completed", "x", 3000).error().code, core::Errc::conflict);
+  EXPECT_EQ(ended->ended_at, 2000);
+  end.to = "completed";
+  EXPECT_EQ(store_->transition_session(end, nullptr).error().code, core::Errc::conflict) << "a session ends once";
 
   auto leads = store_->list_leads(10, 0);
   ASSERT_TRUE(leads.has_value());
   EXPECT_EQ(leads->total, 2);
   EXPECT_EQ(leads->items[0].call_count + leads->items[1].call_count, 5);
+}
+
+TEST_F(SqliteStoreTest, IdempotencyAndConcurrencyCapAreTransactional) {
+  auto make = [&](std::int64_t at) {
+    store::VoiceSession s;
+    s.id = core::new_id("call");
+    s.kind = "outbound";
+    s.status = "initiating";
+    s.agent_id = "agent_x";
+    s.api_key_id = "key_a";
+    s.to_number = "+14155550000";
+    s.created_at = at;
+    return s;
+  };
+  store::Store::CreateOptions idem{"order-1", std::nullopt};
+  auto first = store_->create_session(make(1000), idem, nullptr);
+  ASSERT_TRUE(first.has_value());
+  EXPECT_FALSE(first->second);
+  auto replay = store_->create_session(make(2000), idem, nullptr);
+  ASSERT_TRUE(replay.has_value());
+  EXPECT_TRUE(replay->second);
+  EXPECT_EQ(replay->first.id, first->first.id);
+  auto day_later = store_->create_session(make(1000 + 24LL * 3600 * 1000), idem, nullptr);
+  ASSERT_TRUE(day_later.has_value());
+  EXPECT_FALSE(day_later->second) << "the key is released after 24 h";
+
+  store::Store::CreateOptions capped{std::nullopt, 2};
+  auto over = store_->create_session(make(5000), capped, nullptr);
+  ASSERT_FALSE(over.has_value()) << "two calls are already initiating";
+  EXPECT_EQ(over.error().code, core::Errc::rate_limited);
+  EXPECT_EQ(store_->list_sessions({})->total, 2) << "nothing written by a refused create";
 }
 
 TEST_F(SqliteStoreTest, TranscriptOrderedAndUniquePerSeq) {
