@@ -57,7 +57,7 @@ def receiver():
 def hooked(make_daemon):
     return make_daemon({"PARLEY_WEBHOOK_ALLOW_PRIVATE_TARGETS": "true", "PARLEY_WEBHOOK_BASE_DELAY_MS": "100",
                         "PARLEY_WEBHOOK_MAX_DELAY_MS": "300", "PARLEY_WEBHOOK_POLL_MS": "20",
-                        "PARLEY_RATE_DIAL_PER_MIN": "1000"})
+                        "PARLEY_RATE_DIAL_PER_MIN": "1000", "PARLEY_RATE_STATUS_PER_MIN": "100000"})
 
 
 def setup_call(d, webhook_url, **extra):
@@ -159,7 +159,9 @@ def test_idempotency_key_replay_does_not_dial_twice(hooked, receiver):
 
 def test_scheduled_call_fires_within_a_second_after_restart(make_daemon, receiver):
     import datetime as dt
-    env = {"PARLEY_WEBHOOK_ALLOW_PRIVATE_TARGETS": "true", "PARLEY_WEBHOOK_POLL_MS": "20"}
+    # The test polls the status endpoint every 50 ms: lift its 60/min limit.
+    env = {"PARLEY_WEBHOOK_ALLOW_PRIVATE_TARGETS": "true", "PARLEY_WEBHOOK_POLL_MS": "20",
+           "PARLEY_RATE_STATUS_PER_MIN": "100000"}
     d = make_daemon(env)
     when = dt.datetime.now(dt.timezone.utc).replace(microsecond=0) + dt.timedelta(seconds=4)
     call_id = setup_call(d, receiver.url, scheduled_at=when.strftime("%Y-%m-%dT%H:%M:%SZ"))
