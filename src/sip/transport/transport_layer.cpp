@@ -93,10 +93,14 @@ struct TransportLayer::Impl final : ConnectionEvents {
     if (ec) return core::fail(core::Errc::invalid_argument, "tls certificate: " + ec.message(), "sip_tls_cert");
     tls_server->use_private_key_file(config.tls_key_file, asio::ssl::context::pem, ec);
     if (ec) return core::fail(core::Errc::invalid_argument, "tls key: " + ec.message(), "sip_tls_key");
+    return {};
+  }
+
+  void open_tls_client() {  // outbound TLS needs no certificate of ours
     tls_client = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+    boost::system::error_code ec;
     tls_client->set_default_verify_paths(ec);
     tls_client->set_verify_mode(config.tls_verify_peer ? asio::ssl::verify_peer : asio::ssl::verify_none);
-    return {};
   }
 
   core::Status start() {
@@ -107,6 +111,7 @@ struct TransportLayer::Impl final : ConnectionEvents {
       if (auto s = open_udp(peer->address, port); !s) return s;
       if (auto s = open_stream(peer->address, port, Transport::tcp); !s) return s;
     }
+    open_tls_client();
     if (!config.tls_listen.empty()) {
       if (auto s = open_tls_contexts(); !s) return s;
       for (const auto& hp : config.tls_listen) {

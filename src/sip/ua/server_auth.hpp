@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sip/auth/digest_verifier.hpp"
 #include "sip/dialog/incoming_call.hpp"
@@ -17,13 +18,17 @@ class ServerAuth {
  public:
   using PasswordLookup = std::function<std::optional<std::string>(std::string_view username)>;
 
-  ServerAuth(std::string realm, std::string nonce_key, std::chrono::seconds nonce_lifetime = std::chrono::seconds(300));
+  // `offered`: the algorithms challenged with, preferred first (RFC 8760 s2.4).
+  ServerAuth(std::string realm, std::string nonce_key,
+             std::vector<auth::DigestAlgorithm> offered = {auth::DigestAlgorithm::sha256, auth::DigestAlgorithm::md5},
+             std::chrono::seconds nonce_lifetime = std::chrono::seconds(300));
 
   // True when the INVITE carries valid credentials; otherwise the call was answered 401 (stale
   // when the nonce merely expired) and is over.
   bool authorize(IncomingCall& call, const PasswordLookup& password_of);
 
  private:
+  std::vector<auth::DigestAlgorithm> offered_;
   auth::NonceIssuer issuer_;
   auth::ReplayGuard replay_;
   auth::DigestVerifier verifier_;
