@@ -125,6 +125,25 @@ TEST(TransportLayer, UdpRoundTripAndBadRequest) {
   EXPECT_EQ(rx.got.size(), 1U);
 }
 
+TEST(TransportLayer, Ipv6UdpAndOutboundTcp) {
+  asio::io_context io;
+  Collect rx_a, rx_b;
+  TransportLayer a(io, TransportConfig{.listen = {{"::1", 0}}}, rx_a);
+  TransportLayer b(io, TransportConfig{.listen = {{"::1", 0}}}, rx_b);
+  ASSERT_TRUE(a.start());
+  ASSERT_TRUE(b.start());
+  EXPECT_TRUE(a.sent_by(Transport::udp).starts_with("[::1]:"));
+  const std::string m = options(";branch=z9hG4bK6", "[::1]:9");
+  a.send(*make_peer("[::1]", b.local_port(Transport::udp), Transport::udp), m);
+  const Peer tcp_b = *make_peer("::1", b.local_port(Transport::tcp), Transport::tcp);
+  a.send(tcp_b, m);  // connects, then sends
+  run_until(io, [&] { return rx_b.got.size() == 2; });
+  ASSERT_EQ(rx_b.got.size(), 2U);
+  EXPECT_EQ(rx_b.got[0]->source.address.to_string(), "::1");
+  EXPECT_FALSE(rx_b.got[0]->message.top_via().received());  // sent-by [::1] is the source
+  EXPECT_TRUE(a.connected(tcp_b));
+}
+
 TEST(TransportLayer, TcpFramingKeepAliveAndConnectionReuse) {
   asio::io_context io;
   Collect rx;

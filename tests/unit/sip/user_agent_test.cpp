@@ -28,6 +28,7 @@ struct Recorder : CallEvents {
   std::optional<std::string> on_reinvite(std::string_view) override { log.push_back("reinvite"); return answer; }
   void on_info(std::string_view ct, std::string_view body) override { log.push_back("info " + std::string(ct) + " " + std::string(body)); }
   void on_refresh_failure() override { log.push_back("refresh_failure"); }
+  void on_transfer(int s) override { log.push_back("transfer " + std::to_string(s)); }
   void on_progress(int s, std::string_view) override { log.push_back("progress " + std::to_string(s)); }
   void on_answered(std::string_view) override { log.push_back("answered"); }
   void on_failed(int s, std::string_view) override { log.push_back("failed " + std::to_string(s)); }
@@ -179,6 +180,33 @@ TEST_F(UaFixture, SessionTimerRefreshedByUs) {
   layer.on_message(received(response_to(update->bytes, 200, "OK")));
   timers.advance(900s);
   EXPECT_EQ(sender.count("UPDATE"), 2U);
+}
+
+TEST_F(UaFixture, ReferAndNotifyProgressThenHangup) {
+  deliver(request("INVITE", "z9hG4bKi1", {}, 1, kOffer));
+  handler.calls[0]->accept("v=0\r\n");
+  const std::string tag = to_tag_of_last();
+  deliver(request("ACK", "z9hG4bKa1", tag));
+  handler.calls[0]->refer("sip:agent@127.0.0.1:5080");
+  auto refer = sender.last();
+  ASSERT_EQ(refer->message.method(), "REFER");
+  ASSERT_TRUE(refer->message.refer_to() && *refer->message.refer_to());
+  EXPECT_EQ((*refer->message.refer_to())->uri.raw, "sip:agent@127.0.0.1:5080");
+  EXPECT_EQ(refer->message.to().tag(), "ftag");  // in-dialog: the caller's tag is the remote tag
+  layer.on_message(received(response_to(refer->bytes, 202, "Accepted")));
+  std::string notify = request("NOTIFY", "z9hG4bKn1", tag, 2, {}, "Event: refer\r\nSubscription-State: terminated\r\n");
+  notify.replace(notify.find("Content-Length: 0\r\n\r\n"), 21,
+                 "Content-Type: message/sipfrag\r\nContent-Length: 16\r\n\r\nSIP/2.0 200 OK\r\n");
+  deliver(notify);
+  EXPECT_EQ(sender.last()->message.status(), 200);
+  deliver(request("NOTIFY", "z9hG4bKn2", tag, 3, {}, "Event: presence\r\n"));
+  EXPECT_EQ(sender.last()->message.status(), 489);
+  deliver(request("UPDATE", "z9hG4bKu1", tag, 4, kOffer));  // no answer from the listener
+  EXPECT_EQ(sender.last()->message.status(), 488);
+  handler.calls[0]->hangup();
+  EXPECT_EQ(sender.last()->message.method(), "BYE");
+  EXPECT_EQ(sender.last()->message.request_uri().raw, "sip:caller@127.0.0.1:5070");
+  EXPECT_EQ(handler.events.log, (std::vector<std::string>{"ack", "transfer 202", "transfer 200", "terminated local_hangup"}));
 }
 
 struct Reply {  // a UAC test helper: the last request we sent, answered
