@@ -116,6 +116,7 @@ void InviteSession::on_ack(const Inbound& ack) {
   if (state_ == State::early) {
     confirm();
     if (events_) events_->on_ack();
+    if (bye_after_ack_) hangup();
   }
 }
 
@@ -221,6 +222,10 @@ void InviteSession::send_bye() {
 }
 
 void InviteSession::hangup() {
+  if (state_ == State::early && !pending_2xx_.empty()) {
+    bye_after_ack_ = true;  // s15: the callee sends BYE only once its 2xx is ACKed (or timed out)
+    return;
+  }
   if (state_ != State::confirmed) return;
   send_bye();
   terminate(EndReason::local_hangup);

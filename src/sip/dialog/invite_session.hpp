@@ -26,7 +26,7 @@ class InviteSession : public std::enable_shared_from_this<InviteSession> {
   State state() const noexcept { return state_; }
   const std::string& call_id() const noexcept { return dialog_.call_id; }
 
-  virtual void hangup();  // BYE once confirmed (subclasses handle the early state)
+  virtual void hangup();  // BYE once confirmed, or as soon as our 2xx is ACKed
   void send_info(std::string_view content_type, std::string_view body);
   void reinvite(std::string sdp_offer);  // outcome via on_answered / on_failed
   void refer(std::string_view target_uri);  // RFC 3515; progress via on_transfer
@@ -79,6 +79,7 @@ class InviteSession : public std::enable_shared_from_this<InviteSession> {
   std::uint32_t ack_cseq_ = 0;
   bool offer_in_progress_ = false;  // our re-INVITE/UPDATE awaits its answer (s14.1)
   bool incoming_offer_ = false;     // theirs awaits our ACK (s14.2)
+  bool bye_after_ack_ = false;      // hangup() between our 2xx and its ACK
 };
 
 }  // namespace parley::sip

@@ -92,6 +92,17 @@ TEST_F(UaFixture, UasAnswerAckBye) {
   EXPECT_EQ(ua->dialog_count(), 0U);
 }
 
+TEST_F(UaFixture, HangupBeforeAckWaitsForTheAck) {
+  deliver(request("INVITE", "z9hG4bKi1", {}, 1, kOffer));
+  handler.calls[0]->accept("v=0\r\n");
+  const std::string tag = to_tag_of_last();
+  handler.calls[0]->hangup();
+  EXPECT_EQ(sender.count("BYE"), 0U);
+  deliver(request("ACK", "z9hG4bKa1", tag));
+  EXPECT_EQ(sender.count("BYE"), 1U);
+  EXPECT_EQ(handler.events.log, (std::vector<std::string>{"ack", "terminated local_hangup"}));
+}
+
 TEST_F(UaFixture, NoAckMeansBye) {
   deliver(request("INVITE", "z9hG4bKi1", {}, 1, kOffer));
   handler.calls[0]->accept("v=0\r\n");
