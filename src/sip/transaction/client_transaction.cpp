@@ -136,6 +136,16 @@ void ClientTransaction::report(const Inbound& response) {
   if (handler_) handler_(response);
 }
 
+void ClientTransaction::on_transport_error() {
+  if (state_ != State::calling && state_ != State::trying && state_ != State::proceeding) return;
+  auto self = shared_from_this();
+  // s17.1.4: a transport failure is reported to the TU as a 503 (Service Unavailable).
+  if (auto made = own_message(make_response(request_->message, 503, "Service Unavailable", {}), destination_)) {
+    report(*made);
+  }
+  terminate();
+}
+
 void ClientTransaction::timeout() {
   if (state_ == State::accepted || state_ == State::completed || state_ == State::terminated) {
     terminate();

@@ -22,6 +22,7 @@ class ClientTransaction : public std::enable_shared_from_this<ClientTransaction>
 
   void start();  // sends the request and arms timers A/B or E/F
   void on_response(const Inbound& response);
+  void on_transport_error();  // s17.1.4: reported as a 503
   // The TU gave up (e.g. the call was destroyed): no more responses are reported.
   void detach() { handler_ = nullptr; }
 

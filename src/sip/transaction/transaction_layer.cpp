@@ -16,7 +16,17 @@ TransactionLayer::TransactionLayer(Sender& sender, TimerQueue& timers, TimerConf
                clients_.erase(key);
              }
            }},
-      user_(user) {}
+      user_(user) {
+  sender.set_failure_handler([this](const Peer& peer) { on_transport_error(peer); });
+}
+
+void TransactionLayer::on_transport_error(const Peer& peer) {
+  std::vector<std::shared_ptr<ClientTransaction>> failed;
+  for (const auto& [key, txn] : clients_) {
+    if (txn->destination() == peer) failed.push_back(txn);
+  }
+  for (auto& txn : failed) txn->on_transport_error();
+}
 
 void TransactionLayer::on_message(Inbound message) {
   if (message->message.is_request()) {

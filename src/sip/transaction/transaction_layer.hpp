@@ -43,6 +43,7 @@ class TransactionLayer final : public MessageReceiver {
  private:
   void on_request(const Inbound& request);
   void on_cancel(const Inbound& cancel);
+  void on_transport_error(const Peer& peer);
 
   TransactionContext ctx_;
   TransactionUser& user_;

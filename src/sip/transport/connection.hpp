@@ -22,6 +22,8 @@ class ConnectionEvents {
   // Unframeable bytes: answer if possible; the connection closes itself afterwards.
   virtual void on_stream_error(std::string_view bytes, const Peer& source) = 0;
   virtual void on_closed(const Connection& connection) = 0;
+  // Connect, handshake or write failed: messages to this peer were lost.
+  virtual void on_send_failed(const Peer& peer) = 0;
 };
 
 }  // namespace parley::sip

@@ -1,5 +1,6 @@
 #pragma once
 // What transactions and the user agent send through (implemented by TransportLayer; fakes in tests).
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,8 @@ class Sender {
   virtual std::string sent_by(Transport transport) const = 0;
   // True when an open connection to `peer` exists (stream transports), so it can be reused.
   virtual bool connected(const Peer& peer) const = 0;
+  // Called when a send to a peer failed (connect, TLS handshake or write error; RFC 3261 s17.1.4).
+  virtual void set_failure_handler(std::function<void(const Peer& peer)> handler) = 0;
 };
 
 }  // namespace parley::sip

@@ -49,6 +49,7 @@ struct TransportLayer::Impl final : ConnectionEvents {
   std::unique_ptr<asio::ssl::context> tls_client;
   std::unordered_map<Peer, std::shared_ptr<Connection>, PeerHash> connections;
   std::string public_host;
+  std::function<void(const Peer&)> on_failure;
   bool stopped = false;
 
   core::Status open_udp(const asio::ip::address& address, std::uint16_t& port) {
@@ -232,7 +233,10 @@ struct TransportLayer::Impl final : ConnectionEvents {
         if (s->v6 != destination.address.is_v6()) continue;
         boost::system::error_code ec;
         s->socket.send_to(asio::buffer(bytes.data(), bytes.size()), udp::endpoint(destination.address, destination.port), 0, ec);
-        if (ec) spdlog::info("event=sip.transport.send_failed peer={} error={}", to_string(destination), ec.message());
+        if (ec) {
+          spdlog::info("event=sip.transport.send_failed peer={} error={}", to_string(destination), ec.message());
+          on_send_failed(destination);
+        }
         return;
       }
       spdlog::warn("event=sip.transport.no_socket peer={}", to_string(destination));
@@ -252,6 +256,10 @@ struct TransportLayer::Impl final : ConnectionEvents {
   void on_stream_error(std::string_view bytes, const Peer& source) override {
     auto parsed = parse_message(bytes, Framing::stream);
     if (!parsed && parsed.error().code != ParseErrc::incomplete) reject(bytes, parsed.error(), source);
+  }
+
+  void on_send_failed(const Peer& peer) override {
+    if (on_failure && !stopped) on_failure(peer);
   }
 
   void on_closed(const Connection& connection) override {
@@ -279,6 +287,10 @@ void TransportLayer::send(const Peer& destination, std::string_view bytes) { imp
 
 std::string TransportLayer::sent_by(Transport transport) const {
   return impl_->public_host + ":" + std::to_string(local_port(transport));
+}
+
+void TransportLayer::set_failure_handler(std::function<void(const Peer& peer)> handler) {
+  impl_->on_failure = std::move(handler);
 }
 
 bool TransportLayer::connected(const Peer& peer) const { return impl_->connections.contains(peer); }

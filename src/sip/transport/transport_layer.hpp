@@ -49,6 +49,7 @@ class TransportLayer final : public Sender {
   void send(const Peer& destination, std::string_view bytes) override;
   std::string sent_by(Transport transport) const override;
   bool connected(const Peer& peer) const override;
+  void set_failure_handler(std::function<void(const Peer& peer)> handler) override;
 
   // The port actually bound for `transport` (useful with port 0); 0 when not listening.
   std::uint16_t local_port(Transport transport) const;

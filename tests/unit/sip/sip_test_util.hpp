@@ -21,6 +21,8 @@ class FakeSender : public Sender {
   void send(const Peer& destination, std::string_view bytes) override { sent.push_back({destination, std::string(bytes)}); }
   std::string sent_by(Transport) const override { return "127.0.0.1:5060"; }
   bool connected(const Peer&) const override { return false; }
+  void set_failure_handler(std::function<void(const Peer&)> handler) override { fail = std::move(handler); }
+  std::function<void(const Peer&)> fail;
 
   std::size_t count(std::string_view start_prefix) const {
     std::size_t n = 0;

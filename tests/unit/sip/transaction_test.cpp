@@ -48,6 +48,14 @@ TEST_F(Fixture, ClientInviteTimerAThenTimerB) {
   EXPECT_EQ(layer.client_count(), 0U);
 }
 
+TEST_F(Fixture, TransportFailureIsA503) {
+  send(request("INVITE"), Transport::tcp);
+  send(request("OPTIONS", "z9hG4bKother"), Transport::udp);
+  sender.fail(test::peer("127.0.0.1", 5070, Transport::tcp));  // s17.1.4
+  EXPECT_EQ(statuses, std::vector<int>{503});
+  EXPECT_EQ(layer.client_count(), 1U);
+}
+
 TEST_F(Fixture, ClientInviteOverTcpDoesNotRetransmit) {
   send(request("INVITE"), Transport::tcp);
   timers.advance(64 * 500ms);

@@ -167,6 +167,23 @@ TEST(TransportLayer, TcpFramingKeepAliveAndConnectionReuse) {
   EXPECT_EQ(got, "\r\nSIP/2.0 200 OK\r\n");  // the pong first (RFC 5626 s3.5.1)
 }
 
+TEST(TransportLayer, FailedConnectIsReported) {
+  asio::io_context io;
+  Collect rx;
+  TransportLayer t(io, TransportConfig{.listen = {{"127.0.0.1", 0}}}, rx);
+  ASSERT_TRUE(t.start());
+  std::vector<Peer> failed;
+  t.set_failure_handler([&](const Peer& p) { failed.push_back(p); });
+  asio::ip::tcp::acceptor closed(io, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  const Peer dead = *make_peer("127.0.0.1", closed.local_endpoint().port(), Transport::tcp);
+  closed.close();  // nothing listens there now
+  t.send(dead, options());
+  run_until(io, [&] { return !failed.empty(); });
+  ASSERT_EQ(failed.size(), 1U);
+  EXPECT_EQ(failed[0], dead);
+  EXPECT_FALSE(t.connected(dead));
+}
+
 TEST(TransportLayer, IdleConnectionsClose) {
   asio::io_context io;
   Collect rx;

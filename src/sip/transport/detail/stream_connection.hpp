@@ -148,7 +148,9 @@ class StreamConnection final : public Connection, public std::enable_shared_from
       spdlog::info("event=sip.transport.connection_error peer={} op={} error={}", to_string(peer_), what,
                    ec.message());
     }
+    const bool lost = !ready_ || !queue_.empty();
     close();
+    if (lost) events_.on_send_failed(peer_);
   }
 
   Stream stream_;
