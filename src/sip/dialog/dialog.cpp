@@ -97,11 +97,13 @@ std::string build_request(const RequestSpec& s, const Sender& sender) {
   return b.finish(s.body, s.content_type);
 }
 
+Transport uri_transport(const Uri& uri) {
+  if (auto p = uri.param("transport"); p && parse_transport(*p)) return *parse_transport(*p);
+  return uri.scheme == UriScheme::sips ? Transport::tls : Transport::udp;
+}
+
 std::optional<Peer> next_hop(const Uri& uri, std::optional<Transport> forced) {
-  Transport t = forced.value_or(uri.scheme == UriScheme::sips ? Transport::tls : Transport::udp);
-  if (!forced) {
-    if (auto p = uri.param("transport"); p && parse_transport(*p)) t = *parse_transport(*p);
-  }
+  const Transport t = forced.value_or(uri_transport(uri));
   if (auto maddr = uri.param("maddr")) return make_peer(*maddr, uri.port, t);
   return make_peer(uri.host, uri.port, t);
 }

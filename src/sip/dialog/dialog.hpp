@@ -64,5 +64,7 @@ std::string new_tag();
 // The next hop for a request to `uri` (its transport, IP literal and port), RFC 3261 s8.1.2 /
 // RFC 3263 without DNS: nullopt when the host is not an IP literal.
 std::optional<Peer> next_hop(const Uri& uri, std::optional<Transport> forced = std::nullopt);
+// The transport a URI asks for: ;transport=, else TLS for sips, else UDP (RFC 3263 s4.1).
+Transport uri_transport(const Uri& uri);
 
 }  // namespace parley::sip

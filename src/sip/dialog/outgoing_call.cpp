@@ -29,26 +29,37 @@ core::Result<std::shared_ptr<OutgoingCall>> OutgoingCall::start(SessionHost& hos
   if (!target || !target->is_sip()) return core::fail(core::Errc::invalid_argument, "bad request_uri", "request_uri");
   if (request.to_uri.empty()) request.to_uri = request.request_uri;
   if (!parse_uri(request.from_uri)) return core::fail(core::Errc::invalid_argument, "bad from_uri", "from_uri");
-  std::optional<Peer> hop;
+  std::optional<Uri> hop = target;
   if (!request.outbound_proxy.empty()) {
-    auto proxy = parse_uri(request.outbound_proxy);
-    if (!proxy) return core::fail(core::Errc::invalid_argument, "bad outbound_proxy", "outbound_proxy");
-    hop = next_hop(*proxy);
-  } else {
-    hop = next_hop(*target);
+    hop = parse_uri(request.outbound_proxy);
+    if (!hop || !hop->is_sip()) return core::fail(core::Errc::invalid_argument, "bad outbound_proxy", "outbound_proxy");
   }
-  if (!hop) return core::fail(core::Errc::unsupported, "next hop must be an IP address (no DNS)", "request_uri");
+  const Transport transport = uri_transport(*hop);
+  const std::string hop_host(hop->param("maddr").value_or(hop->host));
+  const auto hop_port = hop->port;
 
   std::shared_ptr<OutgoingCall> call(new OutgoingCall(host, std::move(request)));
   call->set_listener(events);
-  call->destination_ = *hop;
-  call->transport_ = hop->transport;
+  call->transport_ = transport;
   call->call_id_ = core::random_token(20) + "@parley";
   call->from_tag_ = new_tag();
   call->dialog_.call_id = call->call_id_;
   call->dialog_.local_tag = call->from_tag_;
-  if (auto s = call->send_invite({}); !s) return std::unexpected(s.error());
   std::weak_ptr<OutgoingCall> weak = call;
+  // RFC 3263 s4.2 (A/AAAA only): IP literals answer at once, names asynchronously.
+  host.transactions().sender().resolve(hop_host, hop_port, transport, [weak](std::optional<Peer> peer) {
+    auto self = weak.lock();
+    if (!self || self->final_seen_) return;
+    core::Status sent = peer ? (self->destination_ = *peer, self->send_invite({}))
+                             : core::fail(core::Errc::unavailable, "next hop does not resolve");
+    if (sent) return;
+    self->final_seen_ = true;
+    self->ring_timer_.cancel();
+    spdlog::info("event=sip.call.failed call_id={} error={}", core::log_value(self->call_id_),
+                 core::log_value(sent.error().message));
+    if (self->events_) self->events_->on_failed(503, "Service Unavailable");
+    self->terminate(EndReason::rejected);
+  });
   call->ring_timer_.start(call->request_.ring_timeout, [weak] {
     auto self = weak.lock();
     if (!self || self->final_seen_) return;

@@ -29,7 +29,8 @@ struct DialRequest {
 
 class OutgoingCall final : public InviteSession {
  public:
-  // Builds and sends the INVITE. Fails when the URIs do not parse or the next hop is not an IP literal.
+  // Builds and sends the INVITE (after resolving the next hop's name). Fails when a URI does not
+  // parse; an unresolvable next hop is reported as on_failed(503).
   static core::Result<std::shared_ptr<OutgoingCall>> start(SessionHost& host, DialRequest request, CallEvents* events);
 
   void cancel();           // before a final response: CANCEL (sent once a provisional arrived)

@@ -1,6 +1,8 @@
 #pragma once
 // What transactions and the user agent send through (implemented by TransportLayer; fakes in tests).
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -19,6 +21,10 @@ class Sender {
   virtual bool connected(const Peer& peer) const = 0;
   // Called when a send to a peer failed (connect, TLS handshake or write error; RFC 3261 s17.1.4).
   virtual void set_failure_handler(std::function<void(const Peer& peer)> handler) = 0;
+  // A/AAAA lookup of a host name (RFC 3263 s4.2 without NAPTR/SRV); IP literals answer at once.
+  // `done` gets nullopt when the name does not resolve within the deadline.
+  virtual void resolve(std::string_view host, std::optional<std::uint16_t> port, Transport transport,
+                       std::function<void(std::optional<Peer>)> done) = 0;
 };
 
 }  // namespace parley::sip

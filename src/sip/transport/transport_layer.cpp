@@ -289,6 +289,40 @@ std::string TransportLayer::sent_by(Transport transport) const {
   return impl_->public_host + ":" + std::to_string(local_port(transport));
 }
 
+void TransportLayer::resolve(std::string_view host, std::optional<std::uint16_t> port, Transport transport,
+                             std::function<void(std::optional<Peer>)> done) {
+  if (auto literal = make_peer(host, port, transport)) {
+    done(literal);
+    return;
+  }
+  // getaddrinfo runs on asio's resolver thread, never on this I/O thread; a timer bounds the wait.
+  struct Lookup {
+    Lookup(asio::io_context& io) : resolver(io), deadline(io) {}
+    tcp::resolver resolver;
+    asio::steady_timer deadline;
+    std::function<void(std::optional<Peer>)> done;
+  };
+  auto lookup = std::make_shared<Lookup>(impl_->io);
+  lookup->done = std::move(done);
+  lookup->deadline.expires_after(impl_->config.resolve_timeout);
+  lookup->deadline.async_wait([lookup](const boost::system::error_code& ec) {
+    if (!ec) lookup->resolver.cancel();
+  });
+  const std::uint16_t p = port.value_or(default_port(transport));
+  lookup->resolver.async_resolve(std::string(host), std::to_string(p),
+                                 [lookup, transport, p, name = std::string(host)](const boost::system::error_code& ec,
+                                                                                  tcp::resolver::results_type results) {
+                                   lookup->deadline.cancel();
+                                   if (ec || results.empty()) {
+                                     spdlog::info("event=sip.transport.resolve_failed host={} error={}",
+                                                  core::log_value(name), ec.message());
+                                     lookup->done(std::nullopt);
+                                     return;
+                                   }
+                                   lookup->done(Peer{transport, results.begin()->endpoint().address(), p});
+                                 });
+}
+
 void TransportLayer::set_failure_handler(std::function<void(const Peer& peer)> handler) {
   impl_->on_failure = std::move(handler);
 }

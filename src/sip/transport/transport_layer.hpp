@@ -28,6 +28,7 @@ struct TransportConfig {
   std::string public_host;                 // Via/Contact host; empty: the first listen host
   std::size_t max_message_size = kMaxMessageSize;
   std::chrono::seconds idle_timeout{300};  // stream connections without traffic are closed
+  std::chrono::seconds resolve_timeout{5};  // DNS lookups give up after this
 };
 
 class MessageReceiver {
@@ -50,6 +51,8 @@ class TransportLayer final : public Sender {
   std::string sent_by(Transport transport) const override;
   bool connected(const Peer& peer) const override;
   void set_failure_handler(std::function<void(const Peer& peer)> handler) override;
+  void resolve(std::string_view host, std::optional<std::uint16_t> port, Transport transport,
+               std::function<void(std::optional<Peer>)> done) override;
 
   // The port actually bound for `transport` (useful with port 0); 0 when not listening.
   std::uint16_t local_port(Transport transport) const;

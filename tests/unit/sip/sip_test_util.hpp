@@ -23,6 +23,10 @@ class FakeSender : public Sender {
   bool connected(const Peer&) const override { return false; }
   void set_failure_handler(std::function<void(const Peer&)> handler) override { fail = std::move(handler); }
   std::function<void(const Peer&)> fail;
+  void resolve(std::string_view host, std::optional<std::uint16_t> port, Transport t,
+               std::function<void(std::optional<Peer>)> done) override {
+    done(host == "trunk.test" ? make_peer("192.0.2.9", port, t) : make_peer(host, port, t));
+  }
 
   std::size_t count(std::string_view start_prefix) const {
     std::size_t n = 0;

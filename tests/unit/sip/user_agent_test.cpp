@@ -287,6 +287,19 @@ TEST_F(UaFixture, UacRingTimeoutCancels) {
   EXPECT_EQ(sender.count("CANCEL"), 1U);
 }
 
+TEST_F(UaFixture, UacResolvesTheOutboundProxyName) {
+  Recorder events;
+  auto call = ua->dial(DialRequest{.request_uri = "sip:+15551234@carrier.example", .from_uri = "sip:alice@127.0.0.1",
+                                   .outbound_proxy = "sip:trunk.test:5080;transport=tcp", .sdp_offer = std::string(kOffer)},
+                       &events);
+  ASSERT_TRUE(call);
+  EXPECT_EQ(sender.sent.back().to, test::peer("192.0.2.9", 5080, Transport::tcp));
+  EXPECT_EQ(sender.last()->message.find(HeaderId::route)->value, "<sip:trunk.test:5080;transport=tcp;lr>");
+  auto unknown = ua->dial(DialRequest{.request_uri = "sip:bob@nowhere.test", .from_uri = "sip:alice@127.0.0.1"}, &events);
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(events.log, (std::vector<std::string>{"failed 503", "terminated rejected"}));
+}
+
 TEST_F(UaFixture, UacLargeInviteGoesOverTcp) {
   Recorder events;
   auto call = ua->dial(DialRequest{.request_uri = "sip:bob@127.0.0.1:5070", .from_uri = "sip:alice@127.0.0.1",
