@@ -71,7 +71,7 @@ bench_kamailio() {
     sipp -sn uas -i 127.0.0.1 -mi 127.0.0.1 -p "$uas_port" > "$kw/uas.out" 2>&1 & PIDS+=("$!"); local upid=$!
     printf '1 sip:127.0.0.1:%s 0 0\n' "$uas_port" > "$kw/dispatcher.list"
     sed -e "s#@W@#$kw#g" -e "s#@PORT@#$kam_port#g" "$ROOT/bench/sip/kamailio.cfg" > "$kw/kamailio.cfg"
-    kamailio -f "$kw/kamailio.cfg" -P "$kw/run/kamailio.pid" -Y "$kw/run" -DD -E > "$kw/kam.log" 2>&1 & local kpid=$!; PIDS+=("$kpid")
+    kamailio -m 1024 -M 32 -f "$kw/kamailio.cfg" -P "$kw/run/kamailio.pid" -Y "$kw/run" -DD -E > "$kw/kam.log" 2>&1 & local kpid=$!; PIDS+=("$kpid")
     sleep 2
     if run_rate kamailio "127.0.0.1:$kam_port" "$rate" -sf "$W/uac_rr.xml"; then best=$rate; fi
     kill "$kpid" "$upid"; wait "$kpid" "$upid" 2>/dev/null || true
