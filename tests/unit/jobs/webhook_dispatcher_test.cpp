@@ -65,7 +65,7 @@ class DispatcherTest : public ::testing::Test {
     s.to_number = "+14155551234";
     s.webhook_url = "http://127.0.0.1:9/hook";
     s.created_at = core::to_unix_ms(core::now_utc());
-    EXPECT_TRUE(store_->create_session(s, std::nullopt, call::webhook_event_for()).has_value());
+    EXPECT_TRUE(store_->create_session(s, {}, call::webhook_event_for()).has_value());
     return s.id;
   }
   void move(const std::string& id, std::string from, std::string to) {
@@ -179,6 +179,6 @@ TEST_F(DispatcherTest, NoWebhookUrlNoEvent) {
   s.kind = "outbound";
   s.status = "initiating";
   s.agent_id = "agent_x";
-  ASSERT_TRUE(store_->create_session(s, std::nullopt, call::webhook_event_for()).has_value());
+  ASSERT_TRUE(store_->create_session(s, {}, call::webhook_event_for()).has_value());
   EXPECT_TRUE(store_->list_webhooks(s.id)->empty());
 }
