@@ -20,6 +20,21 @@ def free_port():
         return s.getsockname()[1]
 
 
+def free_sip_port():
+    """A port free for both UDP and TCP (SIP listens on both)."""
+    for _ in range(100):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+            u.bind(("127.0.0.1", 0))
+            port = u.getsockname()[1]
+        with socket.socket() as t:
+            try:
+                t.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError("no free port")
+
+
 class Response:
     def __init__(self, status, headers, body):
         self.status = status
@@ -45,6 +60,7 @@ class Daemon:
     def __init__(self, data_dir, env_extra=None, port=None):
         self.data_dir = data_dir
         self.port = port or free_port()
+        self.sip_port = free_sip_port()
         self.env_extra = env_extra or {}
         self.proc = None
         self.stdout_path = os.path.join(data_dir, f"stdout-{time.time_ns()}.log")
@@ -59,6 +75,11 @@ class Daemon:
             "PARLEY_DATA_DIR": self.data_dir,
             "PARLEY_BOOTSTRAP_API_KEY": BOOTSTRAP_KEY,
             "PARLEY_LOG_LEVEL": "info",
+            # SIP and RTP stay on loopback, on ports of this daemon's own.
+            "PARLEY_SIP_LISTEN": f"127.0.0.1:{self.sip_port}",
+            "PARLEY_PUBLIC_IP": "127.0.0.1",
+            "PARLEY_RTP_PORT_MIN": str(20000 + (self.sip_port % 190) * 200),
+            "PARLEY_RTP_PORT_MAX": str(20000 + (self.sip_port % 190) * 200 + 199),
         })
         env.update(self.env_extra)
         return env

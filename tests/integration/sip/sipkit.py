@@ -16,17 +16,25 @@ UAS_BIN = os.path.abspath(os.environ.get("SIP_TEST_UAS_BIN", os.path.join(ROOT, 
 SCENARIOS = os.path.join(ROOT, "tests/scenarios")
 
 
-def free_udp_port():
-    """A port free for both UDP and TCP on 127.0.0.1."""
-    for _ in range(50):
+def port_is_free(port):
+    """True when `port` can be bound on 127.0.0.1 for both UDP and TCP."""
+    for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
+        with socket.socket(socket.AF_INET, kind) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                return False
+    return True
+
+
+def free_udp_port(span=1):
+    """A port free for both UDP and TCP on 127.0.0.1, with the `span - 1` ports above it free too
+    (baresip listens for TLS on its SIP port + 1)."""
+    for _ in range(100):
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
             u.bind(("127.0.0.1", 0))
             port = u.getsockname()[1]
-            with socket.socket() as t:
-                try:
-                    t.bind(("127.0.0.1", port))
-                except OSError:
-                    continue
+        if port + span <= 65535 and all(port_is_free(p) for p in range(port, port + span)):
             return port
     raise RuntimeError("no free port")
 

@@ -3,18 +3,13 @@ baresip hangs up when its 2 s audio file ends, and the UAS logs answer and remot
 import math
 import os
 import shutil
-import socket
 import struct
 import subprocess
 import wave
 
 import pytest
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from .sipkit import free_udp_port
 
 
 @pytest.fixture
@@ -32,8 +27,8 @@ def caller(workdir):
                     "-out", f"{workdir}/cert.pem"], check=True, capture_output=True, timeout=60)
     conf = os.path.join(workdir, "A")
     os.makedirs(conf)
-    sip_port = free_port()
-    rtp = free_port() // 100 * 100
+    sip_port = free_udp_port(span=2)  # TLS listens on the next port
+    rtp = free_udp_port() // 100 * 100
     with open(os.path.join(conf, "config"), "w") as f:
         f.write(f"""poll_method epoll
 sip_listen 127.0.0.1:{sip_port}
