@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/text.hpp"
+
 namespace parley::media::detail {
 
 // Parses the whole of `text` as an unsigned decimal; nothing else may follow.
@@ -18,8 +20,8 @@ std::optional<T> parse_number(std::string_view text) {
   return value;
 }
 
-std::string_view trim(std::string_view text);
-bool iequals(std::string_view a, std::string_view b);
+using core::iequals;
+using core::trim;
 // Splits on any run of the separator; empty pieces are dropped.
 std::vector<std::string_view> split(std::string_view text, char separator);
 // Splits at the first separator: {before, after}; after is empty when absent.

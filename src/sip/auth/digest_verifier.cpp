@@ -37,7 +37,7 @@ VerifyResult DigestVerifier::verify(const DigestCredentials& c, std::string_view
   std::uint32_t nc = 0;
   for (char ch : c.nc) {
     if (!detail::is_hex(ch)) return VerifyResult::rejected;
-    nc = nc * 16 + static_cast<std::uint32_t>(detail::is_digit(ch) ? ch - '0' : detail::lower(ch) - 'a' + 10);
+    nc = nc * 16 + static_cast<std::uint32_t>(detail::is_digit(ch) ? ch - '0' : detail::ascii_lower(ch) - 'a' + 10);
   }
   if (!c.qop.empty() && nc == 0) return VerifyResult::rejected;
   return replay_.accept(c.nonce, nc) ? VerifyResult::ok : VerifyResult::replayed;

@@ -39,7 +39,7 @@ NonceState NonceIssuer::check(std::string_view nonce, Clock::time_point now) con
   if (!core::constant_time_equal(mac(payload), nonce.substr(kTimeHex + kRandomHex))) return NonceState::invalid;
   unsigned long long issued = 0;
   for (char c : nonce.substr(0, kTimeHex)) {
-    issued = issued * 16 + static_cast<unsigned long long>(detail::is_digit(c) ? c - '0' : detail::lower(c) - 'a' + 10);
+    issued = issued * 16 + static_cast<unsigned long long>(detail::is_digit(c) ? c - '0' : detail::ascii_lower(c) - 'a' + 10);
   }
   const auto issued_at = Clock::time_point(std::chrono::seconds(issued));
   if (issued_at > now + kClockSkew) return NonceState::invalid;

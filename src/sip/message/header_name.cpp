@@ -80,7 +80,7 @@ constexpr std::array kLong{
 
 // Compact forms (RFC 3261 s7.3.3 and the IANA SIP header registry).
 constexpr HeaderId compact(char c) noexcept {
-  switch (detail::lower(c)) {
+  switch (detail::ascii_lower(c)) {
     case 'a': return HeaderId::accept_contact;
     case 'b': return HeaderId::referred_by;
     case 'c': return HeaderId::content_type;
@@ -109,9 +109,9 @@ constexpr HeaderId compact(char c) noexcept {
 
 HeaderId header_id(std::string_view name) noexcept {
   if (name.size() == 1) return compact(name[0]);
-  const char first = detail::lower(name.empty() ? '\0' : name[0]);
+  const char first = detail::ascii_lower(name.empty() ? '\0' : name[0]);
   for (const Entry& e : kLong) {
-    if (e.name.size() == name.size() && detail::lower(e.name[0]) == first && detail::iequals(e.name, name)) {
+    if (e.name.size() == name.size() && detail::ascii_lower(e.name[0]) == first && detail::iequals(e.name, name)) {
       return e.id;
     }
   }

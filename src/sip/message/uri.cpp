@@ -181,7 +181,7 @@ std::optional<Uri> parse_uri(std::string_view text) noexcept {
 std::string unescape(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  auto hex = [](char c) { return detail::is_digit(c) ? c - '0' : detail::lower(c) - 'a' + 10; };
+  auto hex = [](char c) { return detail::is_digit(c) ? c - '0' : detail::ascii_lower(c) - 'a' + 10; };
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (text[i] == '%' && i + 2 < text.size() && is_hex(text[i + 1]) && is_hex(text[i + 2])) {
       out.push_back(static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2])));

@@ -4,6 +4,8 @@
 #include <optional>
 #include <string_view>
 
+#include "core/text.hpp"
+
 namespace parley::sip::detail {
 
 // LWS inside a header value: folding leaves CRLF followed by WSP in place (RFC 3261 s7.3.1).
@@ -14,7 +16,7 @@ constexpr bool is_alnum(char c) noexcept { return is_digit(c) || is_alpha(c); }
 constexpr bool is_hex(char c) noexcept {
   return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
-constexpr char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+using core::ascii_lower;
 
 // token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~") (RFC 3261 s25.1)
 constexpr bool is_token_char(char c) noexcept {
@@ -45,13 +47,7 @@ constexpr std::string_view trim_left(std::string_view s) noexcept {
   return s;
 }
 
-constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
+using core::iequals;
 
 // Decimal digits only, rejecting values above `max` (no wrap-around, RFC 4475 s3.1.2.4).
 constexpr std::optional<std::uint64_t> parse_uint(std::string_view s, std::uint64_t max) noexcept {
