@@ -9,7 +9,8 @@ bool SerialQueue::post(std::function<void()> job) {
     if (running_) return true;  // the running drain will pick it up
     running_ = true;
   }
-  if (pool_.try_submit([self = shared_from_this()] { self->drain(); })) return true;
+  auto drain_job = [self = shared_from_this()] { self->drain(); };
+  if (overload_ == Overload::keep ? pool_.submit(drain_job) : pool_.try_submit(drain_job)) return true;
   std::lock_guard lock(mu_);
   running_ = false;
   jobs_.pop_back();

@@ -12,17 +12,22 @@ namespace parley::core {
 
 class SerialQueue : public std::enable_shared_from_this<SerialQueue> {
  public:
-  static std::shared_ptr<SerialQueue> create(WorkerPool& pool) {
-    return std::shared_ptr<SerialQueue>(new SerialQueue(pool));
+  enum class Overload {
+    shed,  // a saturated pool refuses the job (post returns false)
+    keep,  // the job runs anyway (WorkerPool::submit): writes that must not be lost
+  };
+  static std::shared_ptr<SerialQueue> create(WorkerPool& pool, Overload overload = Overload::shed) {
+    return std::shared_ptr<SerialQueue>(new SerialQueue(pool, overload));
   }
-  // False when the pool refused to start a drain (saturated or stopping); the job is then dropped.
+  // False when the pool refused to start a drain (saturated, or stopping); the job is then dropped.
   bool post(std::function<void()> job);
 
  private:
-  explicit SerialQueue(WorkerPool& pool) : pool_(pool) {}
+  SerialQueue(WorkerPool& pool, Overload overload) : pool_(pool), overload_(overload) {}
   void drain();
 
   WorkerPool& pool_;
+  Overload overload_;
   std::mutex mu_;
   std::deque<std::function<void()>> jobs_;
   bool running_ = false;

@@ -26,6 +26,16 @@ bool WorkerPool::try_submit(std::function<void()> job) {
   return true;
 }
 
+bool WorkerPool::submit(std::function<void()> job) {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return false;
+    jobs_.push_back(std::move(job));
+  }
+  cv_.notify_one();
+  return true;
+}
+
 void WorkerPool::stop() {
   {
     std::lock_guard lock(mu_);

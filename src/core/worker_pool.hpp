@@ -20,6 +20,9 @@ class WorkerPool {
 
   // False when the queue is full or the pool is stopping: the caller sheds the load (HTTP 503).
   bool try_submit(std::function<void()> job);
+  // Ignores the queue bound, for work that must not be shed (a call's state writes, which are
+  // bounded by the calls in progress). False only while stopping.
+  bool submit(std::function<void()> job);
   void stop();  // no new work; queued jobs still run
   std::size_t queued() const;
 
