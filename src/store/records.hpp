@@ -183,6 +183,9 @@ struct SessionTransition {
   std::optional<std::string> end_reason;
   std::optional<std::string> telephony_status;
   std::optional<std::string> sip_call_id;
+  std::optional<std::string> quality;  // JSON object, written when the media ends
+  std::optional<std::int64_t> tokens_used;
+  std::optional<std::string> cost;     // JSON object
 };
 
 struct SessionFilter {

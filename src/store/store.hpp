@@ -81,6 +81,12 @@ class Store {
   virtual Result<std::vector<TranscriptEntry>> list_transcript(std::string_view session_id) = 0;
   virtual Status append_transcript(const TranscriptEntry& entry) = 0;
   virtual Result<Recording> get_recording(std::string_view id) = 0;
+  // Inserts a recording (state "recording") and links it to its session, in one transaction.
+  virtual Status create_recording(const Recording& recording) = 0;
+  // The file is complete (or failed): its final state, duration and size.
+  virtual Status finish_recording(std::string_view id, std::string_view state, double duration_s,
+                                  std::int64_t size_bytes) = 0;
+  virtual Result<std::vector<Recording>> recordings_in_state(std::string_view state, int limit) = 0;
   virtual Result<Page<Lead>> list_leads(int limit, int offset) = 0;
 
   // SIP providers (trunks). Deleting one that phone numbers use is a conflict.

@@ -261,7 +261,7 @@ Result<Page<Agent>> SqliteStore::list_agents(int limit, int offset) {
   PARLEY_TRY(items, (query<Agent>(
                         **c,
                         sql_once([] { return fmt::format("SELECT {} FROM agents a LEFT JOIN phone_numbers p ON p.agent_id = a.id "
-                                    "ORDER BY a.created_at DESC, a.id DESC LIMIT ?1 OFFSET ?2", kAgentColumns); }),
+                                    "ORDER BY a.created_at DESC, a.rowid DESC LIMIT ?1 OFFSET ?2", kAgentColumns); }),
                         [&](Statement& s) { s.bind(1, limit).bind(2, offset); }, read_agent)));
   page.items = std::move(*items);
   return page;
@@ -346,7 +346,7 @@ Result<Page<PhoneNumber>> SqliteStore::list_phone_numbers(int limit, int offset)
   page.total = *total;
   PARLEY_TRY(items, (query<PhoneNumber>(
                         **c,
-                        sql_once([] { return fmt::format("SELECT {} FROM phone_numbers ORDER BY created_at DESC, id DESC LIMIT ?1 OFFSET ?2", kNumberColumns); }),
+                        sql_once([] { return fmt::format("SELECT {} FROM phone_numbers ORDER BY created_at DESC, rowid DESC LIMIT ?1 OFFSET ?2", kNumberColumns); }),
                         [&](Statement& s) { s.bind(1, limit).bind(2, offset); }, read_number)));
   page.items = std::move(*items);
   return page;
@@ -461,7 +461,7 @@ Result<Page<VoiceSession>> SqliteStore::list_sessions(const SessionFilter& f) {
   page.total = *total;
   PARLEY_TRY(items, (query<VoiceSession>(
                         **c,
-                        fmt::format("SELECT {} FROM voice_sessions{} ORDER BY created_at DESC, id DESC LIMIT ?5 OFFSET ?6",
+                        fmt::format("SELECT {} FROM voice_sessions{} ORDER BY created_at DESC, rowid DESC LIMIT ?5 OFFSET ?6",
                                     kSessionColumns, where),
                         bind, read_session)));
   page.items = std::move(*items);
@@ -479,9 +479,12 @@ Result<VoiceSession> SqliteStore::transition_session(const SessionTransition& t,
   PARLEY_TRY(stmt, (*c)->prepare("UPDATE voice_sessions SET status = ?2, started_at = coalesce(?3, started_at), "
                                  "answered_at = coalesce(?4, answered_at), ended_at = coalesce(?5, ended_at), "
                                  "end_reason = coalesce(?6, end_reason), telephony_status = coalesce(?7, telephony_status), "
-                                 "sip_call_id = coalesce(?8, sip_call_id) WHERE id = ?1 AND status = ?9"));
+                                 "sip_call_id = coalesce(?8, sip_call_id), quality = coalesce(?10, quality), "
+                                 "tokens_used = coalesce(?11, tokens_used), cost = coalesce(?12, cost) "
+                                 "WHERE id = ?1 AND status = ?9"));
   stmt->bind(1, t.session_id).bind(2, t.to).bind(3, t.started_at).bind(4, t.answered_at).bind(5, t.ended_at);
   stmt->bind(6, t.end_reason).bind(7, t.telephony_status).bind(8, t.sip_call_id).bind(9, before->status);
+  stmt->bind(10, t.quality).bind(11, t.tokens_used).bind(12, t.cost);
   if (auto r = stmt->run(); !r) return std::unexpected(r.error());
   PARLEY_TRY(after, load_session(**c, t.session_id));
   if (auto r = enqueue_event(**c, *after, event_for); !r) return std::unexpected(r.error());
@@ -524,18 +527,51 @@ Status SqliteStore::append_transcript(const TranscriptEntry& e) {
   return stmt->run();
 }
 
+namespace {
+constexpr std::string_view kRecordingColumns =
+    "SELECT id, session_id, path, duration_s, size_bytes, sample_rate, channels, state, created_at FROM recordings ";
+
+Recording recording_from(const Statement& s) {
+  return Recording{s.text(0), s.text(1), s.text(2), s.real(3), s.integer(4), static_cast<int>(s.integer(5)),
+                   static_cast<int>(s.integer(6)), s.text(7), s.integer(8)};
+}
+}  // namespace
+
 Result<Recording> SqliteStore::get_recording(std::string_view id) {
   PARLEY_TRY(c, acquire());
-  return query_one<Recording>(
-      **c,
-      "SELECT id, session_id, path, duration_s, size_bytes, sample_rate, channels, state, created_at FROM recordings "
-      "WHERE id = ?1",
-      [&](Statement& s) { s.bind(1, id); },
-      [](const Statement& s) {
-        return Recording{s.text(0), s.text(1), s.text(2), s.real(3), s.integer(4), static_cast<int>(s.integer(5)),
-                         static_cast<int>(s.integer(6)), s.text(7), s.integer(8)};
-      },
-      "recording");
+  static const std::string sql = std::string(kRecordingColumns) + "WHERE id = ?1";
+  return query_one<Recording>(**c, sql, [&](Statement& s) { s.bind(1, id); }, recording_from, "recording");
+}
+
+Status SqliteStore::create_recording(const Recording& r) {
+  PARLEY_TRY(c, acquire());
+  PARLEY_TRY(tx, Transaction::begin(**c));
+  PARLEY_TRY(insert, (*c)->prepare("INSERT INTO recordings (id, session_id, path, duration_s, size_bytes, sample_rate, "
+                                   "channels, state, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+  insert->bind(1, r.id).bind(2, r.session_id).bind(3, r.path).bind(4, r.duration_s).bind(5, r.size_bytes);
+  insert->bind(6, r.sample_rate).bind(7, r.channels).bind(8, r.state).bind(9, r.created_at);
+  if (auto done = insert->run(); !done) return done;
+  PARLEY_TRY(link, (*c)->prepare("UPDATE voice_sessions SET recording_id = ?2 WHERE id = ?1"));
+  link->bind(1, r.session_id).bind(2, r.id);
+  if (auto done = link->run(); !done) return done;
+  if ((*c)->changes() != 1) return fail(Errc::not_found, "session " + r.session_id + " not found", "session_id");
+  return tx->commit();
+}
+
+Status SqliteStore::finish_recording(std::string_view id, std::string_view state, double duration_s,
+                                     std::int64_t size_bytes) {
+  PARLEY_TRY(c, acquire());
+  PARLEY_TRY(stmt, (*c)->prepare("UPDATE recordings SET state = ?2, duration_s = ?3, size_bytes = ?4 WHERE id = ?1"));
+  stmt->bind(1, id).bind(2, state).bind(3, duration_s).bind(4, size_bytes);
+  if (auto done = stmt->run(); !done) return done;
+  if ((*c)->changes() != 1) return fail(Errc::not_found, "recording " + std::string(id) + " not found", "recording");
+  return {};
+}
+
+Result<std::vector<Recording>> SqliteStore::recordings_in_state(std::string_view state, int limit) {
+  PARLEY_TRY(c, acquire());
+  static const std::string sql = std::string(kRecordingColumns) + "WHERE state = ?1 ORDER BY created_at, rowid LIMIT ?2";
+  return query<Recording>(**c, sql, [&](Statement& s) { s.bind(1, state).bind(2, limit); }, recording_from);
 }
 
 Result<Page<Lead>> SqliteStore::list_leads(int limit, int offset) {
@@ -546,7 +582,7 @@ Result<Page<Lead>> SqliteStore::list_leads(int limit, int offset) {
   PARLEY_TRY(items, (query<Lead>(
                         **c,
                         "SELECT id, phone_number, first_seen_at, last_seen_at, call_count, last_session_id, last_agent_id "
-                        "FROM leads ORDER BY last_seen_at DESC, id DESC LIMIT ?1 OFFSET ?2",
+                        "FROM leads ORDER BY last_seen_at DESC, rowid DESC LIMIT ?1 OFFSET ?2",
                         [&](Statement& s) { s.bind(1, limit).bind(2, offset); },
                         [](const Statement& s) {
                           return Lead{s.text(0), s.text(1), s.integer(2), s.integer(3), static_cast<int>(s.integer(4)),

@@ -50,6 +50,10 @@ class SqliteStore final : public Store {
   Result<std::vector<TranscriptEntry>> list_transcript(std::string_view session_id) override;
   Status append_transcript(const TranscriptEntry& entry) override;
   Result<Recording> get_recording(std::string_view id) override;
+  Status create_recording(const Recording& recording) override;
+  Status finish_recording(std::string_view id, std::string_view state, double duration_s,
+                          std::int64_t size_bytes) override;
+  Result<std::vector<Recording>> recordings_in_state(std::string_view state, int limit) override;
   Result<Page<Lead>> list_leads(int limit, int offset) override;
 
   Result<SipProvider> create_sip_provider(const SipProvider& p) override;
