@@ -29,8 +29,8 @@ Result<Int> to_int(std::string_view v, long long lo, long long hi) {
   return static_cast<Int>(n);
 }
 
-template <class Int, class Owner = Config>
-Setter integer(Int Owner::*member, long long lo, long long hi) {
+template <class Int>
+Setter integer(Int Config::*member, long long lo, long long hi) {
   return [member, lo, hi](Config& c, std::string_view v) -> Status {
     auto n = to_int<Int>(v, lo, hi);
     if (!n) return std::unexpected(n.error());
@@ -39,25 +39,16 @@ Setter integer(Int Owner::*member, long long lo, long long hi) {
   };
 }
 
-Setter rate(int RateLimits::*member) {
-  return [member](Config& c, std::string_view v) -> Status {
-    auto n = to_int<int>(v, 1, 1'000'000'000);
-    if (!n) return std::unexpected(n.error());
-    c.rate_limits.*member = *n;
-    return {};
-  };
-}
-
-template <class Int>
-Setter webhook_int(Int WebhookSettings::*member, long long lo, long long hi) {
-  return [member, lo, hi](Config& c, std::string_view v) -> Status {
+// An integer inside one of Config's sections, e.g. media.timeout_s.
+template <class Int, class Section>
+Setter integer(Int Section::*member, long long lo, long long hi, Section Config::*section) {
+  return [member, section, lo, hi](Config& c, std::string_view v) -> Status {
     auto n = to_int<Int>(v, lo, hi);
     if (!n) return std::unexpected(n.error());
-    c.webhooks.*member = *n;
+    (c.*section).*member = *n;
     return {};
   };
 }
-
 
 // "a, b,,c" -> {"a", "b", "c"}: comma-separated values, spaces around them trimmed, empties skipped.
 std::vector<std::string> split_list(std::string_view v) {
@@ -179,23 +170,18 @@ const std::vector<Setting>& table() {
       {{"http.max_connections", "PARLEY_HTTP_MAX_CONNECTIONS", "concurrent HTTP connections"},
        integer(&Config::http_max_connections, 1, 1'000'000)},
       {{"rate_limits.dial_per_min", "PARLEY_RATE_DIAL_PER_MIN", "POST /voice/outbound/dial per key"},
-       rate(&RateLimits::dial_per_min)},
+       integer(&RateLimits::dial_per_min, 1, 1'000'000'000, &Config::rate_limits)},
       {{"rate_limits.voice_session_per_min", "PARLEY_RATE_VOICE_SESSION_PER_MIN", "POST /voice/start per key"},
-       rate(&RateLimits::voice_session_per_min)},
+       integer(&RateLimits::voice_session_per_min, 1, 1'000'000'000, &Config::rate_limits)},
       {{"rate_limits.status_per_min", "PARLEY_RATE_STATUS_PER_MIN", "GET /voice/status/{id} per key"},
-       rate(&RateLimits::status_per_min)},
+       integer(&RateLimits::status_per_min, 1, 1'000'000'000, &Config::rate_limits)},
       {{"rate_limits.list_sessions_per_min", "PARLEY_RATE_LIST_SESSIONS_PER_MIN", "GET /voice/sessions per key"},
-       rate(&RateLimits::list_sessions_per_min)},
+       integer(&RateLimits::list_sessions_per_min, 1, 1'000'000'000, &Config::rate_limits)},
       {{"rate_limits.default_per_min", "PARLEY_RATE_DEFAULT_PER_MIN", "other API routes per key"},
-       rate(&RateLimits::default_per_min)},
+       integer(&RateLimits::default_per_min, 1, 1'000'000'000, &Config::rate_limits)},
       {{"outbound.max_concurrent_per_key", "PARLEY_OUTBOUND_MAX_CONCURRENT_PER_KEY",
         "outbound calls in flight per API key"},
-       [](Config& c, std::string_view v) -> Status {
-         auto n = to_int<int>(v, 1, 100000);
-         if (!n) return std::unexpected(n.error());
-         c.outbound.max_concurrent_per_key = *n;
-         return {};
-       }},
+       integer(&OutboundPolicy::max_concurrent_per_key, 1, 100000, &Config::outbound)},
       {{"outbound.allowed_countries", "PARLEY_OUTBOUND_ALLOWED_COUNTRIES",
         "destination countries (ISO codes, comma-separated; empty: all)"},
        list_of([](Config& c) -> auto& { return c.outbound.allowed_countries; }, country_code_shape,
@@ -203,15 +189,15 @@ const std::vector<Setting>& table() {
       {{"outbound.block_premium", "PARLEY_OUTBOUND_BLOCK_PREMIUM", "refuse premium-rate and shared-cost destinations"},
        flag([](Config& c) -> auto& { return c.outbound.block_premium; })},
       {{"webhooks.max_attempts", "PARLEY_WEBHOOK_MAX_ATTEMPTS", "delivery attempts before giving up"},
-       webhook_int(&WebhookSettings::max_attempts, 1, 50)},
+       integer(&WebhookSettings::max_attempts, 1, 50, &Config::webhooks)},
       {{"webhooks.base_delay_ms", "PARLEY_WEBHOOK_BASE_DELAY_MS", "retry delay after the first failure"},
-       webhook_int(&WebhookSettings::base_delay_ms, 10, 86'400'000)},
+       integer(&WebhookSettings::base_delay_ms, 10, 86'400'000, &Config::webhooks)},
       {{"webhooks.max_delay_ms", "PARLEY_WEBHOOK_MAX_DELAY_MS", "longest retry delay"},
-       webhook_int(&WebhookSettings::max_delay_ms, 10, 7 * 86'400'000)},
+       integer(&WebhookSettings::max_delay_ms, 10, 7 * 86'400'000, &Config::webhooks)},
       {{"webhooks.timeout_ms", "PARLEY_WEBHOOK_TIMEOUT_MS", "per-attempt timeout"},
-       webhook_int(&WebhookSettings::timeout_ms, 100, 120'000)},
+       integer(&WebhookSettings::timeout_ms, 100, 120'000, &Config::webhooks)},
       {{"webhooks.poll_ms", "PARLEY_WEBHOOK_POLL_MS", "how often due deliveries are looked for"},
-       webhook_int(&WebhookSettings::poll_ms, 10, 60'000)},
+       integer(&WebhookSettings::poll_ms, 10, 60'000, &Config::webhooks)},
       {{"webhooks.allow_private_targets", "PARLEY_WEBHOOK_ALLOW_PRIVATE_TARGETS",
         "allow loopback/private/link-local webhook targets (SSRF guard off)"},
        flag([](Config& c) -> auto& { return c.webhooks.allow_private_targets; })},
@@ -225,6 +211,20 @@ const std::vector<Setting>& table() {
       {{"twilio.trunking_base", "PARLEY_TWILIO_TRUNKING_BASE", "Twilio Elastic SIP Trunking API base URL"},
        base_url(&Config::twilio_trunking_base)},
       {{"plivo.api_base", "PARLEY_PLIVO_API_BASE", "Plivo REST API base URL"}, base_url(&Config::plivo_api_base)},
+      {{"media.test_mode", "PARLEY_MEDIA_TEST_MODE", "none | echo | play:<wav>: audio check modes for every call"},
+       [](Config& c, std::string_view v) -> Status {
+         if (v != "none" && v != "echo" && !(v.starts_with("play:") && v.size() > 5)) {
+           return fail(Errc::invalid_argument, "must be none, echo or play:<path to a WAV file>");
+         }
+         c.media.test_mode = std::string(v);
+         return {};
+       }},
+      {{"media.timeout_s", "PARLEY_MEDIA_TIMEOUT_S", "seconds without RTP that end a call (0: never)"},
+       integer(&MediaSettings::timeout_s, 0, 3600, &Config::media)},
+      {{"media.jitter_min_ms", "PARLEY_MEDIA_JITTER_MIN_MS", "smallest jitter-buffer delay"},
+       integer(&MediaSettings::jitter_min_ms, 0, 1000, &Config::media)},
+      {{"media.jitter_max_ms", "PARLEY_MEDIA_JITTER_MAX_MS", "largest jitter-buffer delay"},
+       integer(&MediaSettings::jitter_max_ms, 20, 2000, &Config::media)},
       {{"carriers.http_timeout_s", "PARLEY_CARRIER_HTTP_TIMEOUT_S", "seconds for one carrier REST API request"},
        integer(&Config::carrier_http_timeout_s, 1, 300)},
   };

@@ -44,6 +44,13 @@ struct OutboundPolicy {
   bool block_premium = true;                // premium-rate and shared-cost destinations (toll fraud)
 };
 
+struct MediaSettings {
+  std::string test_mode = "none";  // none | echo | play:<wav path> (media::session::parse_test_mode)
+  int timeout_s = 30;              // no RTP this long ends the call (media_timeout); 0: never
+  int jitter_min_ms = 40;
+  int jitter_max_ms = 200;
+};
+
 struct Config {
   std::string http_listen = "127.0.0.1:8080";
   std::string data_dir = "./var";
@@ -69,6 +76,7 @@ struct Config {
   RateLimits rate_limits;
   WebhookSettings webhooks;
   OutboundPolicy outbound;
+  MediaSettings media;
   // Carriers (src/carriers): proxies whose X-Forwarded-Proto/Host are believed, Exotel's callback
   // addresses, and the REST API bases (tests point them at a local server).
   std::vector<std::string> trusted_proxies;     // CIDR blocks or addresses

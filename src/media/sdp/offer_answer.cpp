@@ -108,6 +108,7 @@ core::Result<std::pair<MediaDescription, NegotiatedMedia>> accept_stream(const S
   if (offered.media != "audio" || offered.port == 0) return not_acceptable("no active audio stream");
   const bool secure = offered.protocol == kSavp;
   if (!secure && offered.protocol != kAvp) return not_acceptable("transport " + offered.protocol + " unsupported");
+  if (!secure && config.srtp_required) return not_acceptable("SRTP (RTP/SAVP) is required");
   const Connection* connection = offer.effective_connection(offered);
   if (!connection) return core::fail(core::Errc::invalid_argument, "audio stream has no c= line", "sdp");
 

@@ -29,6 +29,7 @@ struct OfferAnswerConfig {
   bool rtcp_mux = true;
   std::vector<srtp::SrtpSuite> srtp_suites{srtp::SrtpSuite::aes_cm_128_hmac_sha1_80,
                                           srtp::SrtpSuite::aes_cm_128_hmac_sha1_32};
+  bool srtp_required = false;  // a plain RTP/AVP offer is not acceptable (488)
   Direction local_direction = Direction::sendrecv;  // what Parley is willing to do
 };
 

@@ -21,7 +21,9 @@ std::string_view to_string(EndReason reason) noexcept;
 class CallEvents {
  public:
   virtual ~CallEvents() = default;
-  virtual void on_ack() {}
+  // The 2xx was ACKed; `sdp_answer` is the ACK's body, the answer to an offer we put in our 2xx
+  // (RFC 3261 s13.2.1, offerless INVITE), else empty.
+  virtual void on_ack(std::string_view /*sdp_answer*/) {}
   virtual void on_cancel() {}  // UAS: CANCEL received, 487 already sent
   virtual void on_bye() {}     // 200 already sent
   // An in-dialog offer (hold/resume, codec change). Return the SDP answer, or nullopt for 488.

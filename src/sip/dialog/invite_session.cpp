@@ -115,7 +115,7 @@ void InviteSession::on_ack(const Inbound& ack) {
   incoming_offer_ = false;
   if (state_ == State::early) {
     confirm();
-    if (events_) events_->on_ack();
+    if (events_) events_->on_ack(ack->message.body());
     if (bye_after_ack_) hangup();
   }
 }

@@ -187,6 +187,17 @@ TEST(OfferAnswer, SavpWithoutUsableCryptoMeans488) {
   EXPECT_TRUE(is_not_acceptable_here(answer.error()));
 }
 
+TEST(OfferAnswer, PlainRtpOfferIs488WhenTheTrunkRequiresSrtp) {
+  const auto offer = offer_with("m=audio 4000 RTP/AVP 0\r\n");
+  OfferAnswerConfig config;
+  config.srtp_required = true;
+  auto answer = answer_offer(offer, kLocal, config);
+  ASSERT_FALSE(answer);
+  EXPECT_TRUE(is_not_acceptable_here(answer.error()));
+  config.srtp_required = false;
+  EXPECT_TRUE(answer_offer(offer, kLocal, config));
+}
+
 TEST(OfferAnswer, OutboundOfferAnswerRoundTrip) {
   const auto offer = build_offer(kLocal, {}, true);
   auto offer_text = write_sdp(offer);

@@ -22,7 +22,7 @@ constexpr std::string_view kOffer = "v=0\r\no=a 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc
 struct Recorder : CallEvents {
   std::vector<std::string> log;
   std::optional<std::string> answer;
-  void on_ack() override { log.push_back("ack"); }
+  void on_ack(std::string_view) override { log.push_back("ack"); }
   void on_cancel() override { log.push_back("cancel"); }
   void on_bye() override { log.push_back("bye"); }
   std::optional<std::string> on_reinvite(std::string_view) override { log.push_back("reinvite"); return answer; }
