@@ -15,7 +15,7 @@ libs=(
 )
 peers=(
   sip-tester baresip baresip-core kamailio postgresql sqlite3 sox espeak-ng flite
-  chromium wrk curl iproute2 util-linux python3 python3-yaml python3-pytest tzdata procps
+  chromium wrk curl iproute2 util-linux python3 python3-yaml python3-pytest python3-numpy tzdata procps
 )
 bench_only=(libosip2-dev libsofia-sip-ua-dev)
 
@@ -33,8 +33,10 @@ command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "deps: installing ${#missing[@]} package(s): ${missing[*]}"
-  "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Another apt run (a second build, unattended upgrades) may hold the lock: wait for it.
+  "${sudo_cmd[@]}" apt-get -o DPkg::Lock::Timeout=600 update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+    --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 # libphonenumber-dev depends on the unversioned libboost-thread-dev (Boost 1.74), which Debian 12 will

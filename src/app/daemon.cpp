@@ -6,18 +6,15 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
-#include <future>
 #include <thread>
 
-#include <boost/asio/post.hpp>
-
 #include "api/api.hpp"
-#include "call/inbound_calls.hpp"
-#include "media/ports/port_allocator.hpp"
-#include "sip/ua/engine.hpp"
 #include "api/api_keys.hpp"
 #include "app/data_dir.hpp"
 #include "app/store_factory.hpp"
+#include "app/telephony.hpp"
+#include "call/active_calls.hpp"
+#include "call/recordings.hpp"
 #include "core/crypto.hpp"
 #include "core/log.hpp"
 #include "core/worker_pool.hpp"
@@ -79,6 +76,7 @@ int serve(const core::Config& config) {
   } else if (*closed > 0) {
     spdlog::warn("event=startup.reconciled sessions={} status=failed end_reason=restart", *closed);
   }
+  if (auto recovered = call::recover_recordings(**store); !recovered) return fail(recovered.error());
 
   auto listen = core::parse_host_port(config.http_listen);
   if (!listen) return fail(listen.error());
@@ -88,7 +86,8 @@ int serve(const core::Config& config) {
   core::WorkerPool pool(workers, 4096);
   net::IoRuntime io(io_threads);
   std::atomic<bool> ready{false};
-  api::Api api(api::ApiDeps{**store, config, box, [&ready] { return ready.load(); }});
+  call::ActiveCalls calls;
+  api::Api api(api::ApiDeps{**store, config, box, [&ready] { return ready.load(); }, &calls});
   net::HttpServerOptions http_options{listen->host,
                                       listen->port,
                                       config.http_max_body_bytes,
@@ -99,33 +98,9 @@ int serve(const core::Config& config) {
   net::HttpServer http(io, pool, http_options, [&api](net::HttpRequest& req) { return api.handle(req); });
   if (auto r = http.start(); !r) return fail(r.error());
 
-  // SIP on the first I/O context: the engine and every call it carries live there.
-  auto sip_listen = core::parse_host_port(config.sip_listen);
-  if (!sip_listen) return fail(sip_listen.error());
-  std::string media_address = config.public_ip;
-  if (media_address.empty()) {
-    media_address = sip_listen->host == "0.0.0.0" || sip_listen->host == "::" ? "127.0.0.1" : sip_listen->host;
-    spdlog::warn("event=config.public_ip_unset using={} hint=\"set PARLEY_PUBLIC_IP to the address callers reach\"",
-                 media_address);
-  }
-  auto ports = media::ports::PortAllocator::create(static_cast<std::uint16_t>(config.rtp_port_min),
-                                                   static_cast<std::uint16_t>(config.rtp_port_max));
-  if (!ports) return fail(ports.error());
-  call::InboundCalls inbound(io.at(0), **store, pool, *ports, call::InboundOptions{media_address, {}});
-  sip::EngineConfig sip_config;
-  sip_config.transport.listen = {*sip_listen};
-  sip_config.transport.public_host = media_address;
-  bool tls = !config.sip_tls_cert.empty() && !config.sip_tls_key.empty();
-  if (tls) {
-    auto tls_listen = core::parse_host_port(config.sip_tls_listen);
-    if (!tls_listen) return fail(tls_listen.error());
-    sip_config.transport.tls_listen = {*tls_listen};
-    sip_config.transport.tls_cert_file = config.sip_tls_cert;
-    sip_config.transport.tls_key_file = config.sip_tls_key;
-  }
-  sip_config.session.user_agent = "Parley/0.1";
-  sip::Engine sip_engine(io.at(0), sip_config, inbound);
-  if (auto r = sip_engine.start(); !r) return fail(r.error());
+  auto telephony = Telephony::create(config, io, **store, pool, calls);
+  if (!telephony) return fail(telephony.error());
+  if (auto r = (*telephony)->start(); !r) return fail(r.error());
 
   net::HttpClient http_client(io.next());
   jobs::HttpWebhookSender webhook_sender(http_client, config.webhooks);
@@ -136,26 +111,18 @@ int serve(const core::Config& config) {
   webhooks.start();
   scheduler.start();
   ready = true;
-  spdlog::info("event=ready http=http://{}:{} sip_udp_tcp={}:{} sip_tls={} io_threads={} workers={}", listen->host,
-               http.port(), sip_listen->host, sip_engine.local_port(sip::Transport::udp), tls ? config.sip_tls_listen : "off",
-               io_threads, workers);
-  std::printf("Parley is ready.\n  API:  http://%s:%u  (docs: /openapi.json)\n  SIP:  sip:%s:%u (udp, tcp)%s\n",
-              listen->host.c_str(), http.port(), media_address.c_str(), sip_engine.local_port(sip::Transport::udp),
-              tls ? ("  sips on " + config.sip_tls_listen).c_str() : "");
+  spdlog::info("event=ready http=http://{}:{} sip={} io_threads={} workers={}", listen->host, http.port(),
+               core::log_value((*telephony)->sip_address()), io_threads, workers);
+  std::printf("Parley is ready.\n  API:  http://%s:%u  (docs: /openapi.json)\n  SIP:  %s\n", listen->host.c_str(),
+              http.port(), (*telephony)->sip_address().c_str());
   std::fflush(stdout);
 
   int sig = 0;
   sigwait(&signals, &sig);
   spdlog::info("event=shutdown signal={}", sig == SIGINT ? "SIGINT" : "SIGTERM");
   ready = false;
-  // Calls end first (BYE, or 503 before answer), then SIP stops, on its own context.
-  std::promise<void> sip_stopped;
-  boost::asio::post(io.at(0), [&] {
-    inbound.hangup_all();
-    sip_engine.stop();
-    sip_stopped.set_value();
-  });
-  sip_stopped.get_future().wait_for(std::chrono::seconds(5));
+  // Calls end first (BYE, or 503 before answer), then SIP stops.
+  (*telephony)->stop(std::chrono::seconds(5));
   http.stop(std::chrono::seconds(10));
   scheduler.stop();
   webhooks.stop();

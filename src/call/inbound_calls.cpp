@@ -1,23 +1,20 @@
 #include "call/inbound_calls.hpp"
 
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "call/agent_settings.hpp"
 #include "call/inbound_router.hpp"
+#include "call/live_call.hpp"
+#include "call/media_policy.hpp"
 #include "call/session_events.hpp"
 #include "core/ids.hpp"
 #include "core/log.hpp"
-#include "core/serial_queue.hpp"
 #include "core/time.hpp"
-#include "media/sdp/sdp_parser.hpp"
-#include "media/sdp/sdp_writer.hpp"
-#include "sip/message/header_name.hpp"
+#include "media/sdp/offer_answer.hpp"
 
 namespace parley::call {
 namespace asio = boost::asio;
-namespace json = boost::json;
 
 namespace {
 
@@ -30,224 +27,177 @@ struct InviteData {
   std::string sip_call_id;
 };
 
-struct AgentSettings {
-  int max_duration_s = 600;
-  std::optional<std::string> webhook_url;
+// Where admission stopped short of answering: the final response to send.
+struct Refusal {
+  int status;
+  std::string reason;
+  bool retry_later = false;
 };
-
-AgentSettings agent_settings(const store::Agent& agent) {
-  AgentSettings s;
-  boost::system::error_code ec;
-  auto cfg = json::parse(agent.config, ec);
-  if (ec || !cfg.is_object()) return s;
-  if (auto* voice = cfg.get_object().if_contains("voice"); voice && voice->is_object()) {
-    if (auto* m = voice->get_object().if_contains("max_duration"); m && m->is_int64()) {
-      s.max_duration_s = static_cast<int>(m->get_int64());
-    }
-  }
-  if (auto* w = cfg.get_object().if_contains("webhook_url"); w && w->is_string()) s.webhook_url = std::string(w->get_string());
-  return s;
-}
 
 }  // namespace
 
-// One inbound call. Lives on the SIP io_context; `writes` orders its store work on the pool.
-class InboundCalls::Call final : public sip::CallEvents, public std::enable_shared_from_this<Call> {
+// One INVITE from arrival to answer (or refusal). Lives on the SIP io_context; admit() runs once
+// on the worker pool.
+class InboundCalls::Admission final : public sip::CallEvents, public std::enable_shared_from_this<Admission> {
  public:
-  Call(InboundCalls& owner, std::shared_ptr<sip::IncomingCall> sip)
-      : owner_(owner), sip_(std::move(sip)), writes_(core::SerialQueue::create(owner.pool_)), timer_(owner.io_) {}
+  Admission(InboundCalls& owner, std::shared_ptr<sip::IncomingCall> sip) : owner_(owner), sip_(std::move(sip)) {}
 
   void start(InviteData data) {
-    sip_call_id_ = data.sip_call_id;
     auto self = shared_from_this();
-    bool queued = writes_->post([self, data = std::move(data)]() mutable { self->admit(std::move(data)); });
-    if (!queued) reject(503, "Service Unavailable", true);
-  }
-
-  void hangup() {
-    if (!sip_) return;
-    if (!sip_->answered()) {
-      reject(503, "Service Unavailable", true);
-    } else {
-      end_session("completed", "shutdown");
-      sip_->hangup();
+    admitting_ = true;
+    bool queued = owner_.pool_.try_submit([self, data = std::move(data)]() mutable { self->admit(std::move(data)); });
+    if (!queued) {
+      admitting_ = false;
+      refuse({503, "Service Unavailable", true});
     }
   }
 
-  // sip::CallEvents, on the SIP io_context.
-  void on_ack() override {
-    spdlog::info("event=call.answered call_id={} sip_call_id={}", session_id_, core::log_value(sip_call_id_));
-    write([id = session_id_](store::Store& store) {
-      store::SessionTransition t{id, {"ringing"}, "in_progress"};
-      t.answered_at = now_ms();
-      t.telephony_status = "answered";
-      return store.transition_session(t, webhook_event_for());
-    });
+  void refuse(const Refusal& r) {
+    if (!sip_ || sip_->answered()) return;
+    sip::HeaderList extra;
+    if (r.retry_later) extra.emplace_back("Retry-After", "5");  // RFC 3261 s21.5.4
+    sip_->reject(r.status, r.reason, extra);
   }
-  void on_cancel() override {
+
+  // sip::CallEvents, before the answer.
+  void on_cancel() override { cancelled_ = true; }
+  void on_terminated(sip::EndReason) override {
     cancelled_ = true;
-    if (!session_id_.empty()) end_session("canceled", "caller_canceled");
-  }
-  void on_bye() override { end_session("completed", "remote_hangup"); }
-  void on_refresh_failure() override { end_session("completed", "session_timer_expired"); }
-  std::optional<std::string> on_reinvite(std::string_view offer) override { return reanswer(offer); }
-  std::optional<std::string> on_update(std::string_view offer) override { return reanswer(offer); }
-  void on_terminated(sip::EndReason reason) override {
-    if (reason == sip::EndReason::no_ack) end_session("failed", "no_ack");
-    if (reason == sip::EndReason::cancelled && !session_id_.empty()) end_session("canceled", "caller_canceled");
-    timer_.cancel();
-    ports_.reset();
-    sip_.reset();
-    owner_.forget(this);  // may destroy *this: nothing after
+    if (!admitting_) done();
   }
 
  private:
+  struct Admitted {
+    std::shared_ptr<SessionWriter> writer;
+    std::optional<CallMedia> media;
+    std::string answer_sdp;
+    LiveCallSettings settings;
+  };
+
   // On the worker pool: route, negotiate, persist; then back to the SIP context to answer.
   void admit(InviteData data) {
+    auto result = admit_on_worker(data);
     auto self = shared_from_this();
-    auto back = [self](auto fn) { asio::post(self->owner_.io_, std::move(fn)); };
-    auto decision = route_inbound(owner_.store_, data.request);
+    asio::post(owner_.io_, [self, result = std::move(result)]() mutable {
+      self->admitting_ = false;
+      if (!result) {
+        self->refuse(result.error());
+      } else {
+        self->answer(std::move(*result));
+      }
+      self->done();
+    });
+  }
+
+  std::expected<Admitted, Refusal> admit_on_worker(const InviteData& data) {
+    auto& store = owner_.store_;
+    auto decision = route_inbound(store, data.request);
     if (!decision) {
       spdlog::error("event=call.route_failed error={}", core::log_value(decision.error().message));
-      return back([self] { self->reject(500, "Server Internal Error", false); });
+      return std::unexpected(Refusal{500, "Server Internal Error"});
     }
     if (decision->sip_status != 200) {
       spdlog::info("event=call.rejected status={} source={} did={} caller={}", decision->sip_status,
                    data.request.source_address, core::log_value(decision->did), core::log_value(data.request.from_user));
-      return back([self, d = *decision] { self->reject(d.sip_status, d.reason, false); });
+      return std::unexpected(Refusal{decision->sip_status, decision->reason});
     }
-    auto agent = owner_.store_.get_agent(decision->agent_id);
+    auto agent = store.get_agent(decision->agent_id);
     if (!agent) {
       spdlog::warn("event=call.agent_missing agent_id={}", decision->agent_id);
-      return back([self] { self->reject(480, "Temporarily Unavailable", false); });
+      return std::unexpected(Refusal{480, "Temporarily Unavailable"});
     }
-    auto offer = media::sdp::parse_sdp(data.sdp_offer);
-    auto lease = owner_.ports_.allocate();
-    if (!lease) return back([self] { self->reject(503, "Service Unavailable", true); });
-    media::sdp::LocalEndpoint local;
-    local.address = owner_.options_.media_address;
-    local.address_type = local.address.find(':') != std::string::npos ? media::sdp::AddressType::ip6
-                                                                       : media::sdp::AddressType::ip4;
-    local.rtp_port = lease->rtp_port();
-    local.session_id = std::to_string(now_ms());
-    // RFC 3261 s13.2.1: an INVITE without an offer gets our offer in the 200 (answer in the ACK).
-    std::string answer_sdp;
-    if (data.sdp_offer.empty()) {
-      answer_sdp = media::sdp::write_sdp(media::sdp::build_offer(local, owner_.options_.offer_answer, false));
-    } else if (!offer) {
-      return back([self] { self->reject(400, "Bad Request - Malformed SDP", false); });
-    } else {
-      auto answer = media::sdp::answer_offer(*offer, local, owner_.options_.offer_answer);
-      if (!answer) {
-        int status = media::sdp::is_not_acceptable_here(answer.error()) ? 488 : 400;
-        return back([self, status] { self->reject(status, status == 488 ? "Not Acceptable Here" : "Bad Request", false); });
-      }
-      answer_sdp = media::sdp::write_sdp(answer->sdp);
+    auto settings = agent_settings(agent->config);
+    const std::string session_id = core::new_id("call");
+    std::optional<RecordingTarget> recording;
+    if (settings.recording) {
+      std::string id = core::new_id("rec");
+      recording = RecordingTarget{id, owner_.options_.recordings_dir / (id + ".wav")};
     }
-    auto settings = agent_settings(*agent);
+
+    auto media = CallMedia::create(owner_.io_, owner_.options_.media, media_policy_for(decision->provider_config),
+                                   session_id, recording ? std::optional(recording->path) : std::nullopt);
+    if (!media) {
+      spdlog::warn("event=call.media_unavailable call_id={} error={}", session_id,
+                   core::log_value(media.error().message));
+      return std::unexpected(Refusal{503, "Service Unavailable", true});
+    }
+    auto answer = media->answer(data.sdp_offer);
+    if (!answer) {
+      bool not_acceptable = media::sdp::is_not_acceptable_here(answer.error());
+      spdlog::info("event=call.sdp_refused sip_call_id={} status={} error={}", core::log_value(data.sip_call_id),
+                   not_acceptable ? 488 : 400, core::log_value(answer.error().message));
+      if (not_acceptable) return std::unexpected(Refusal{488, "Not Acceptable Here"});
+      return std::unexpected(Refusal{400, "Bad Request - Malformed SDP"});
+    }
+
     store::VoiceSession s;
-    s.id = core::new_id("call");
+    s.id = session_id;
     s.kind = "inbound";
     s.status = "ringing";
     s.agent_id = agent->id;
     s.from_number = normalize_did(data.request.from_user).value_or(data.request.from_user.substr(0, 64));
     if (!decision->did.empty()) s.to_number = decision->did;
     s.max_duration = settings.max_duration_s;
+    s.recording = settings.recording;
     s.webhook_url = settings.webhook_url;
     s.created_at = s.started_at.emplace(now_ms());
     s.sip_call_id = data.sip_call_id;
     s.telephony_status = "ringing";
-    auto created = owner_.store_.create_session(s, {}, webhook_event_for());
-    if (!created) {
+    if (auto created = store.create_session(s, {}, webhook_event_for()); !created) {
       spdlog::error("event=call.persist_failed error={}", core::log_value(created.error().message));
-      return back([self] { self->reject(500, "Server Internal Error", false); });
+      return std::unexpected(Refusal{500, "Server Internal Error"});
+    }
+    if (recording) {
+      store::Recording row{recording->id, s.id, recording->path.string(), 0, 0, 16000, 2, "recording", now_ms()};
+      if (auto r = store.create_recording(row); !r) {
+        spdlog::error("event=call.recording_row_failed call_id={} error={}", s.id, core::log_value(r.error().message));
+        recording.reset();  // the call goes on unrecorded rather than with an untracked file
+      }
     }
     spdlog::info("event=call.inbound call_id={} agent_id={} did={} caller={} provider_id={} sip_call_id={}", s.id,
                  s.agent_id, core::log_value(decision->did), core::log_value(data.request.from_user),
                  decision->provider_id, core::log_value(data.sip_call_id));
-    back([self, id = s.id, answer_sdp = std::move(answer_sdp), lease = std::move(*lease),
-          max_s = settings.max_duration_s]() mutable { self->answer(id, std::move(answer_sdp), std::move(lease), max_s); });
+    Admitted admitted;
+    admitted.writer = std::make_shared<SessionWriter>(store, owner_.pool_, s.id);
+    admitted.media.emplace(std::move(*media));
+    admitted.answer_sdp = std::move(*answer);
+    admitted.settings = LiveCallSettings{data.sip_call_id, settings.max_duration_s, std::move(recording)};
+    return admitted;
   }
 
-  void answer(std::string session_id, std::string sdp, media::ports::PortLease lease, int max_duration_s) {
-    session_id_ = std::move(session_id);
-    ports_.emplace(std::move(lease));
-    if (cancelled_ || !sip_) return end_session("canceled", "caller_canceled");
-    sip_->ringing();
-    sip_->accept(std::move(sdp));
-    timer_.expires_after(std::chrono::seconds(max_duration_s));
-    timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
-      auto self = weak.lock();
-      if (ec || !self || !self->sip_) return;
-      spdlog::info("event=call.max_duration call_id={}", self->session_id_);
-      self->end_session("completed", "max_duration");
-      self->sip_->hangup();
-    });
-  }
-
-  // An in-dialog offer: hold, resume or codec change. The answer keeps our address and port.
-  std::optional<std::string> reanswer(std::string_view offer_text) {
-    if (!ports_) return std::nullopt;
-    auto offer = media::sdp::parse_sdp(offer_text);
-    if (!offer) return std::nullopt;
-    media::sdp::LocalEndpoint local;
-    local.address = owner_.options_.media_address;
-    local.address_type = local.address.find(':') != std::string::npos ? media::sdp::AddressType::ip6
-                                                                       : media::sdp::AddressType::ip4;
-    local.rtp_port = ports_->rtp_port();
-    local.session_version = std::to_string(++sdp_version_);
-    auto answer = media::sdp::answer_offer(*offer, local, owner_.options_.offer_answer);
-    if (!answer) return std::nullopt;
-    return media::sdp::write_sdp(answer->sdp);
-  }
-
-  void reject(int status, std::string_view reason, bool retry_later) {
-    if (!sip_ || sip_->answered()) return;
-    sip::HeaderList extra;
-    if (retry_later) extra.emplace_back("Retry-After", "5");  // RFC 3261 s21.5.4
-    sip_->reject(status, reason, extra);
-  }
-
-  // Ends the session once; later end events of the same call are ignored.
-  void end_session(std::string status, std::string reason) {
-    if (ended_ || session_id_.empty()) return;
-    ended_ = true;
-    spdlog::info("event=call.ended call_id={} status={} end_reason={}", session_id_, status, reason);
-    write([id = session_id_, status = std::move(status), reason = std::move(reason)](store::Store& store) {
-      store::SessionTransition t{id, {"ringing", "in_progress"}, status};
+  // On the SIP context: answer, and hand the call to a LiveCall.
+  void answer(Admitted a) {
+    if (cancelled_ || !sip_ || sip_->state() == sip::InviteSession::State::terminated) {
+      a.media->stop();
+      store::SessionTransition t;
+      t.from = {"ringing"};
+      t.to = "canceled";
       t.ended_at = now_ms();
-      t.end_reason = reason;
+      t.end_reason = "caller_canceled";
       t.telephony_status = "terminated";
-      return store.transition_session(t, webhook_event_for());
-    });
+      a.writer->transition(std::move(t));
+      return;
+    }
+    sip_->ringing();
+    sip_->accept(std::move(a.answer_sdp));
+    auto live = LiveCall::create(owner_.io_, sip_, std::move(*a.media), a.writer, std::move(a.settings), owner_.active_);
+    live->start();
   }
 
-  template <class Fn>
-  void write(Fn fn) {
-    if (session_id_.empty()) return;
-    auto& store = owner_.store_;
-    writes_->post([&store, fn = std::move(fn), id = session_id_] {
-      if (auto r = fn(store); !r && r.error().code != core::Errc::conflict) {
-        spdlog::error("event=call.write_failed call_id={} error={}", id, core::log_value(r.error().message));
-      }
-    });
+  void done() {
+    sip_.reset();
+    owner_.forget(this);  // may destroy *this: nothing after
   }
 
   InboundCalls& owner_;
   std::shared_ptr<sip::IncomingCall> sip_;
-  std::shared_ptr<core::SerialQueue> writes_;
-  asio::steady_timer timer_;
-  std::optional<media::ports::PortLease> ports_;
-  std::string session_id_;
-  std::string sip_call_id_;
-  int sdp_version_ = 1;
   bool cancelled_ = false;
-  bool ended_ = false;
+  bool admitting_ = false;  // admit() is queued or running on the worker pool
 };
 
-InboundCalls::InboundCalls(asio::io_context& sip_io, store::Store& store, core::WorkerPool& pool,
-                           media::ports::PortAllocator& ports, InboundOptions options)
-    : io_(sip_io), store_(store), pool_(pool), ports_(ports), options_(std::move(options)) {}
+InboundCalls::InboundCalls(asio::io_context& sip_io, store::Store& store, core::WorkerPool& pool, ActiveCalls& active,
+                           InboundOptions options)
+    : io_(sip_io), store_(store), pool_(pool), active_(active), options_(std::move(options)) {}
 
 InboundCalls::~InboundCalls() = default;
 
@@ -261,15 +211,15 @@ void InboundCalls::on_invite(std::shared_ptr<sip::IncomingCall> sip) {
   for (const auto& h : m.headers()) data.request.headers.emplace_back(std::string(h.name), std::string(h.value));
   data.sdp_offer = std::string(m.body());
   data.sip_call_id = std::string(m.call_id());
-  auto call = std::make_shared<Call>(*this, sip);
-  sip->set_listener(call.get());
-  calls_.emplace(call.get(), call);
-  call->start(std::move(data));
+  auto admission = std::make_shared<Admission>(*this, sip);
+  sip->set_listener(admission.get());
+  admissions_.emplace(admission.get(), admission);
+  admission->start(std::move(data));
 }
 
-void InboundCalls::hangup_all() {
-  auto calls = calls_;  // hangup may erase from calls_
-  for (auto& [ptr, call] : calls) call->hangup();
+void InboundCalls::reject_pending() {
+  auto pending = admissions_;  // refusing may terminate and erase
+  for (auto& [ptr, admission] : pending) admission->refuse({503, "Service Unavailable", true});
 }
 
 }  // namespace parley::call

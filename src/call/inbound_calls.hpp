@@ -1,52 +1,51 @@
 #pragma once
 // The call layer's side of the SIP engine for inbound calls (DESIGN.md s2): each INVITE is routed
-// (trunk, route, number -> agent), answered with an SDP answer from media, recorded as a
-// voice_sessions row whose every state change is written (with its webhook event) before anything
-// else happens, and hung up at the agent's max_duration.
+// (trunk, route, number -> agent) and negotiated (SDP answer under the trunk's media policy) on the
+// worker pool, recorded as a voice_sessions row before it is answered, then handed to a LiveCall
+// that carries it until hang-up.
 //
-// Threads: SIP callbacks and call state live on the SIP engine's io_context; store work runs on
-// the worker pool through one SerialQueue per call, so a call's writes keep their order.
-// Until the media session and voice pipeline are wired in, an answered call holds without audio.
+// Threads: SIP callbacks and call state live on the SIP engine's io_context; routing, SDP and
+// store work run on the worker pool (a saturated pool answers 503 with Retry-After).
 #include <boost/asio/io_context.hpp>
 
+#include <filesystem>
 #include <memory>
-#include <string>
 #include <unordered_map>
 
+#include "call/active_calls.hpp"
+#include "call/call_media.hpp"
 #include "core/worker_pool.hpp"
-#include "media/ports/port_allocator.hpp"
-#include "media/sdp/offer_answer.hpp"
 #include "sip/ua/call_handler.hpp"
 #include "store/store.hpp"
 
 namespace parley::call {
 
 struct InboundOptions {
-  std::string media_address;  // the address put in SDP c= lines (config public_ip)
-  media::sdp::OfferAnswerConfig offer_answer;
+  MediaEnvironment media;
+  std::filesystem::path recordings_dir;  // <data_dir>/recordings
 };
 
 class InboundCalls final : public sip::CallHandler {
  public:
-  InboundCalls(boost::asio::io_context& sip_io, store::Store& store, core::WorkerPool& pool,
-               media::ports::PortAllocator& ports, InboundOptions options);
+  InboundCalls(boost::asio::io_context& sip_io, store::Store& store, core::WorkerPool& pool, ActiveCalls& active,
+               InboundOptions options);
   ~InboundCalls() override;
 
   void on_invite(std::shared_ptr<sip::IncomingCall> call) override;
-  // Hangs up every call (BYE, or 503 before answer); on the SIP io_context, at shutdown.
-  void hangup_all();
-  std::size_t active() const noexcept { return calls_.size(); }
+  // Refuses every call still being admitted (503); answered calls end through ActiveCalls.
+  void reject_pending();
+  std::size_t pending() const noexcept { return admissions_.size(); }
 
  private:
-  class Call;
-  void forget(Call* call) { calls_.erase(call); }
+  class Admission;
+  void forget(Admission* admission) { admissions_.erase(admission); }
 
   boost::asio::io_context& io_;
   store::Store& store_;
   core::WorkerPool& pool_;
-  media::ports::PortAllocator& ports_;
+  ActiveCalls& active_;
   InboundOptions options_;
-  std::unordered_map<Call*, std::shared_ptr<Call>> calls_;
+  std::unordered_map<Admission*, std::shared_ptr<Admission>> admissions_;
 };
 
 }  // namespace parley::call

@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "call/e164.hpp"
+#include "core/text.hpp"
 #include "net/cidr.hpp"
 
 namespace parley::call {
@@ -22,12 +23,6 @@ std::optional<json::object> parse_object(const std::string& text) {
 std::string str(const json::object& o, std::string_view key) {
   auto* v = o.if_contains(key);
   return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
 }
 
 // The trunk whose IP allowlist admits `source` (RFC 3261 s26.2: IP trust for carrier trunks).
@@ -82,7 +77,7 @@ bool route_matches(const json::object& cfg, const InboundRequest& req, const std
   if (type == "header") {
     auto name = str(match, "name");
     for (const auto& [h, v] : req.headers) {
-      if (iequals(h, name) && text_matches(mode, value, v)) return true;
+      if (core::iequals(h, name) && text_matches(mode, value, v)) return true;
     }
   }
   return false;
@@ -111,6 +106,7 @@ core::Result<RouteDecision> route_inbound(store::Store& store, const InboundRequ
     return d;
   }
   d.provider_id = trunk->id;
+  d.provider_config = trunk->config;
   d.did = normalize_did(req.request_user).value_or(normalize_did(req.to_user).value_or(""));
 
   auto routes = store.list_sip_routes(1000, 0);

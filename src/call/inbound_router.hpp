@@ -23,6 +23,7 @@ struct RouteDecision {
   int sip_status = 200;  // 200: route found; else the final response to send (403, 404, 503)
   std::string reason;
   std::string provider_id;
+  std::string provider_config;  // the admitting trunk's config JSON (media policy)
   std::string agent_id;
   std::string did;  // the dialled number in E.164, when it is one
   std::optional<std::string> route_id;

@@ -91,3 +91,27 @@ def test_route_by_caller_id_beats_the_number_link(trunk_daemon):
     assert rc == 0, out
     assert wait_for(lambda: sessions(d) and sessions(d)[0]["status"] == "completed")
     assert sessions(d)[0]["agent_id"] == vip["id"]
+
+
+def test_api_end_hangs_up_a_live_call(trunk_daemon):
+    d = trunk_daemon
+    d.patch(f"/voice/agents/{d.agent['id']}", {"voice": {"max_duration": 60}})
+    with tempfile.TemporaryDirectory(prefix="sipp-") as work:
+        stats = os.path.join(work, "stats.csv")
+        args = ["sipp", f"127.0.0.1:{d.sip_port}", "-i", "127.0.0.1", "-mi", "127.0.0.1", "-p", "0",
+                "-sf", os.path.join(SCENARIOS, "uac_wait_bye.xml"), "-s", "14155551234", "-m", "1",
+                "-timeout", "30s", "-timeout_error", "-trace_stat", "-stf", stats, "-nostdin"]
+        proc = subprocess.Popen(args, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            assert wait_for(lambda: sessions(d) and sessions(d)[0]["status"] == "in_progress")
+            ended = d.post(f"/voice/end/{sessions(d)[0]['session_id']}")
+            assert ended.status == 200, ended
+            assert ended.json()["status"] == "completed" and ended.json()["end_reason"] == "ended_by_api"
+            out, _ = proc.communicate(timeout=20)
+        finally:
+            proc.kill()
+        assert proc.returncode == 0, out[-2000:]  # SIPp got the BYE and answered it
+        assert csv_stats(stats)["SuccessfulCall(C)"] == "1"
+    s = sessions(d)[0]
+    assert s["status"] == "completed" and s["end_reason"] == "ended_by_api" and s["ended_at"]
+    assert d.post(f"/voice/end/{s['session_id']}").status == 409

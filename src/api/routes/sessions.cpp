@@ -261,20 +261,30 @@ void add_session_routes(Router& r, ApiDeps& deps) {
            return json_response(200, json::object{{"session_id", *id}, {"webhooks", std::move(items)}});
          }});
 
-  // Ends a session that has not ended. Until the call layer exists no SIP dialog is attached, so
-  // ending records the final state (scheduled/initiating/ringing -> canceled, in_progress -> completed).
+  // Ends a session that has not ended. A call live on this node is hung up by the call itself (BYE,
+  // or CANCEL while ringing), which records its final state; a session without a live call here
+  // (scheduled, or left behind) is ended in the store (in_progress -> completed, else canceled).
   r.add({"POST", "/voice/end/{id}", RateClass::standard, [&deps](RequestContext& ctx) -> Result<net::HttpResponse> {
            auto id = session_id(ctx);
            if (!id) return std::unexpected(id.error());
            auto s = deps.store.get_session(*id);
            if (!s) return std::unexpected(s.error());
-           store::SessionTransition t;
-           t.session_id = *id;
-           t.from = {"scheduled", "initiating", "ringing", "in_progress"};
-           t.to = s->status == "in_progress" ? "completed" : "canceled";
-           t.end_reason = "ended_by_api";
-           t.ended_at = core::to_unix_ms(core::now_utc());
-           auto ended = deps.store.transition_session(t, call::webhook_event_for());
+           if (s->status == "completed" || s->status == "failed" || s->status == "canceled" ||
+               s->status == "no_answer" || s->status == "busy") {
+             return fail(Errc::conflict, "session " + *id + " has already ended (" + s->status + ")", "status");
+           }
+           Result<store::VoiceSession> ended = std::unexpected(core::Error{Errc::internal, "not ended"});
+           if (deps.calls && deps.calls->end(*id, "ended_by_api", std::chrono::seconds(5))) {
+             ended = deps.store.get_session(*id);
+           } else {
+             store::SessionTransition t;
+             t.session_id = *id;
+             t.from = {"scheduled", "initiating", "ringing", "in_progress"};
+             t.to = s->status == "in_progress" ? "completed" : "canceled";
+             t.end_reason = "ended_by_api";
+             t.ended_at = core::to_unix_ms(core::now_utc());
+             ended = deps.store.transition_session(t, call::webhook_event_for());
+           }
            if (!ended) return std::unexpected(ended.error());
            return json_response(200, json::object{{"session_id", ended->id},
                                                   {"status", ended->status},

@@ -1,0 +1,112 @@
+#include "app/telephony.hpp"
+
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+#include <future>
+#include <thread>
+
+#include "call/inbound_calls.hpp"
+#include "media/ports/port_allocator.hpp"
+#include "media/session/session_config.hpp"
+#include "sip/ua/engine.hpp"
+
+namespace parley::app {
+
+struct Telephony::Parts {
+  net::IoRuntime& io;
+  call::ActiveCalls& calls;
+  std::string media_address;
+  bool tls = false;
+  std::string tls_listen;
+  std::optional<media::ports::PortAllocator> ports;
+  std::unique_ptr<call::InboundCalls> inbound;
+  std::unique_ptr<sip::Engine> engine;
+};
+
+core::Result<std::unique_ptr<Telephony>> Telephony::create(const core::Config& config, net::IoRuntime& io,
+                                                           store::Store& store, core::WorkerPool& pool,
+                                                           call::ActiveCalls& calls) {
+  auto parts = std::make_unique<Parts>(Parts{io, calls, {}, false, {}, std::nullopt, nullptr, nullptr});
+  auto sip_listen = core::parse_host_port(config.sip_listen);
+  if (!sip_listen) return std::unexpected(sip_listen.error());
+  parts->media_address = config.public_ip;
+  if (parts->media_address.empty()) {
+    parts->media_address =
+        sip_listen->host == "0.0.0.0" || sip_listen->host == "::" ? "127.0.0.1" : sip_listen->host;
+    spdlog::warn("event=config.public_ip_unset using={} hint=\"set PARLEY_PUBLIC_IP to the address callers reach\"",
+                 parts->media_address);
+  }
+  auto test_mode = media::session::parse_test_mode(config.media.test_mode);
+  if (!test_mode) return core::fail(core::Errc::invalid_argument, "media.test_mode: " + test_mode.error().message);
+  if (config.media.jitter_min_ms > config.media.jitter_max_ms) {
+    return core::fail(core::Errc::invalid_argument, "media.jitter_min_ms must not exceed media.jitter_max_ms");
+  }
+  auto ports = media::ports::PortAllocator::create(static_cast<std::uint16_t>(config.rtp_port_min),
+                                                   static_cast<std::uint16_t>(config.rtp_port_max));
+  if (!ports) return std::unexpected(ports.error());
+  parts->ports.emplace(std::move(*ports));
+
+  call::InboundOptions inbound;
+  inbound.media.bind_address = sip_listen->host;
+  inbound.media.public_address = parts->media_address;
+  inbound.media.timeout_s = config.media.timeout_s;
+  inbound.media.jitter_min_ms = config.media.jitter_min_ms;
+  inbound.media.jitter_max_ms = config.media.jitter_max_ms;
+  inbound.media.test_mode = *test_mode;
+  inbound.media.ports = &*parts->ports;
+  inbound.media.workers = &pool;
+  inbound.recordings_dir = std::filesystem::path(config.data_dir) / "recordings";
+  std::error_code ec;
+  std::filesystem::create_directories(inbound.recordings_dir, ec);
+  if (ec) return core::fail(core::Errc::io, "create " + inbound.recordings_dir.string() + ": " + ec.message());
+  parts->inbound = std::make_unique<call::InboundCalls>(io.at(0), store, pool, calls, std::move(inbound));
+
+  sip::EngineConfig sip_config;
+  sip_config.transport.listen = {*sip_listen};
+  sip_config.transport.public_host = parts->media_address;
+  parts->tls = !config.sip_tls_cert.empty() && !config.sip_tls_key.empty();
+  if (parts->tls) {
+    auto tls_listen = core::parse_host_port(config.sip_tls_listen);
+    if (!tls_listen) return std::unexpected(tls_listen.error());
+    sip_config.transport.tls_listen = {*tls_listen};
+    sip_config.transport.tls_cert_file = config.sip_tls_cert;
+    sip_config.transport.tls_key_file = config.sip_tls_key;
+    parts->tls_listen = config.sip_tls_listen;
+  }
+  sip_config.session.user_agent = "Parley/0.1";
+  parts->engine = std::make_unique<sip::Engine>(io.at(0), sip_config, *parts->inbound);
+  return std::unique_ptr<Telephony>(new Telephony(std::move(parts)));
+}
+
+Telephony::Telephony(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+Telephony::~Telephony() = default;
+
+core::Status Telephony::start() { return parts_->engine->start(); }
+
+void Telephony::stop(std::chrono::milliseconds drain) {
+  auto& p = *parts_;
+  p.calls.end_all("shutdown");
+  auto deadline = std::chrono::steady_clock::now() + drain;
+  while (p.calls.size() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  std::promise<void> stopped;
+  boost::asio::post(p.io.at(0), [&] {
+    p.inbound->reject_pending();
+    p.engine->stop();
+    stopped.set_value();
+  });
+  stopped.get_future().wait_for(std::chrono::seconds(5));
+  spdlog::info("event=telephony.stopped calls_left={}", p.calls.size());
+}
+
+std::string Telephony::sip_address() const {
+  const auto& p = *parts_;
+  std::string host = p.media_address.find(':') != std::string::npos ? "[" + p.media_address + "]" : p.media_address;
+  std::string s = "sip:" + host + ":" + std::to_string(p.engine->local_port(sip::Transport::udp)) + " (udp, tcp)";
+  if (p.tls) s += ", sips on " + p.tls_listen;
+  return s;
+}
+
+}  // namespace parley::app

@@ -1,0 +1,40 @@
+#pragma once
+// The composition of Parley's telephony: the RTP port range, the SIP engine on the first I/O
+// context (every call it carries lives there, with its media), inbound call admission, and the
+// live calls by session id (shared with the API for POST /voice/end).
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "call/active_calls.hpp"
+#include "core/config.hpp"
+#include "core/error.hpp"
+#include "core/worker_pool.hpp"
+#include "net/io_runtime.hpp"
+#include "store/store.hpp"
+
+namespace parley::app {
+
+class Telephony {
+ public:
+  // Validates the SIP and media settings; nothing is bound yet.
+  static core::Result<std::unique_ptr<Telephony>> create(const core::Config& config, net::IoRuntime& io,
+                                                         store::Store& store, core::WorkerPool& pool,
+                                                         call::ActiveCalls& calls);
+  ~Telephony();
+
+  core::Status start();  // binds the SIP listeners (before the I/O threads run)
+  // Ends every call (BYE; 503 to those still being admitted), waits up to `drain` for their
+  // records, then stops SIP. Called from the main thread while the I/O threads still run.
+  void stop(std::chrono::milliseconds drain);
+
+  std::string sip_address() const;  // "sip:203.0.113.10:5060 (udp, tcp)" for the ready banner
+
+  struct Parts;
+
+ private:
+  explicit Telephony(std::unique_ptr<Parts> parts);
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace parley::app

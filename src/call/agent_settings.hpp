@@ -1,0 +1,19 @@
+#pragma once
+// The parts of an agent's stored configuration (src/api/routes/agents.cpp validates it) that the
+// call layer itself acts on; the conversation reads the rest.
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace parley::call {
+
+struct AgentSettings {
+  int max_duration_s = 600;  // voice.max_duration
+  bool recording = false;    // voice.recording
+  std::optional<std::string> webhook_url;
+};
+
+// Defaults for anything missing or unreadable.
+AgentSettings agent_settings(std::string_view agent_config);
+
+}  // namespace parley::call
