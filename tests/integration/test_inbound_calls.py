@@ -115,3 +115,14 @@ def test_api_end_hangs_up_a_live_call(trunk_daemon):
     s = sessions(d)[0]
     assert s["status"] == "completed" and s["end_reason"] == "ended_by_api" and s["ended_at"]
     assert d.post(f"/voice/end/{s['session_id']}").status == 409
+
+
+@pytest.mark.parametrize("transport", ["u1", "t1"])
+def test_sipp_500_calls_at_50_per_second(trunk_daemon, transport):
+    """Issue #3: SIPp's built-in uac places 500 calls at 50 calls/s over UDP, then TCP, with 0 failed."""
+    d = trunk_daemon
+    rc, stats, out = sipp(d, ["-sn", "uac", "-s", "14155551234", "-t", transport, "-d", "100"], calls=500, rate=50,
+                          timeout=90)
+    assert rc == 0 and stats["SuccessfulCall(C)"] == "500" and stats["FailedCall(C)"] == "0", out
+    assert wait_for(lambda: d.get("/voice/sessions?limit=1").json()["total"] == 500, timeout=20)
+    assert wait_for(lambda: d.get("/voice/sessions?status=completed&limit=1").json()["total"] == 500, timeout=20)

@@ -1,49 +1,13 @@
 """Durable, ordered, signed webhooks delivered to a real HTTP receiver on loopback."""
 import hashlib
 import hmac
-import http.server
 import json
-import threading
 import time
 
 import pytest
 
 from conftest import assert_error
-
-
-class Receiver:
-    """An HTTP server that answers 503 for the first `down_for` requests, then 204, recording bodies."""
-
-    def __init__(self, down_for=0):
-        self.down_for = down_for
-        self.requests = []
-        self.lock = threading.Lock()
-        outer = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                with outer.lock:
-                    outer.requests.append((dict(self.headers), body))
-                    fail = outer.down_for > 0
-                    outer.down_for -= 1
-                self.send_response(503 if fail else 204)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/call-events"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def delivered(self):
-        with self.lock:
-            return list(self.requests)
-
-    def close(self):
-        self.server.shutdown()
+from webhook_receiver import Receiver, verified_events
 
 
 @pytest.fixture
