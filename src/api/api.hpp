@@ -11,6 +11,7 @@
 #include "api/router.hpp"
 #include "core/config.hpp"
 #include "core/crypto.hpp"
+#include "net/http_client.hpp"
 #include "net/http_message.hpp"
 #include "store/store.hpp"
 
@@ -21,6 +22,7 @@ struct ApiDeps {
   const core::Config& config;
   const core::SecretBox& secrets;
   std::function<bool()> ready;  // every listener up and migrations applied
+  net::HttpClient* carrier_http = nullptr;  // carrier REST APIs (number import and clean-up); null: refused
 };
 
 class Api {

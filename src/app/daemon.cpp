@@ -16,6 +16,7 @@
 #include "media/ports/port_allocator.hpp"
 #include "sip/ua/engine.hpp"
 #include "api/api_keys.hpp"
+#include "api/routes/carrier_numbers.hpp"
 #include "app/data_dir.hpp"
 #include "app/store_factory.hpp"
 #include "core/crypto.hpp"
@@ -88,7 +89,9 @@ int serve(const core::Config& config) {
   core::WorkerPool pool(workers, 4096);
   net::IoRuntime io(io_threads);
   std::atomic<bool> ready{false};
-  api::Api api(api::ApiDeps{**store, config, box, [&ready] { return ready.load(); }});
+  net::HttpClient http_client(io.next());  // carrier REST APIs and webhook deliveries
+  api::ApiDeps api_deps{**store, config, box, [&ready] { return ready.load(); }, &http_client};
+  api::Api api(api_deps);
   net::HttpServerOptions http_options{listen->host,
                                       listen->port,
                                       config.http_max_body_bytes,
@@ -127,7 +130,6 @@ int serve(const core::Config& config) {
   sip::Engine sip_engine(io.at(0), sip_config, inbound);
   if (auto r = sip_engine.start(); !r) return fail(r.error());
 
-  net::HttpClient http_client(io.next());
   jobs::HttpWebhookSender webhook_sender(http_client, config.webhooks);
   jobs::WebhookDispatcher webhooks(**store, pool, webhook_sender, box, config.webhooks);
   // Until the call layer places calls, a fired call stays initiating (README "What works today").
@@ -135,6 +137,11 @@ int serve(const core::Config& config) {
   io.start();
   webhooks.start();
   scheduler.start();
+  // Numbers a previous run left half-provisioned or half-deleted are rolled back or finished,
+  // on the pool (their clean-up talks to the carriers).
+  if (!pool.try_submit([&api_deps] { api::recover_interrupted_numbers(api_deps); })) {
+    spdlog::error("event=phone_number.recovery_not_started reason=worker_queue_full");
+  }
   ready = true;
   spdlog::info("event=ready http=http://{}:{} sip_udp_tcp={}:{} sip_tls={} io_threads={} workers={}", listen->host,
                http.port(), sip_listen->host, sip_engine.local_port(sip::Transport::udp), tls ? config.sip_tls_listen : "off",
