@@ -179,7 +179,7 @@ Result<json::object> normalize(json::object in, const json::object& secrets) {
 json::object to_json(const store::SipProvider& p, const json::object& secrets) {
   boost::system::error_code ec;
   json::value cfg = json::parse(p.config, ec);
-  json::object out{{"id", p.id}};
+  json::object out{{"id", p.id}, {"name", p.name}, {"kind", p.kind}};
   if (!ec && cfg.is_object()) {
     for (const auto& kv : cfg.get_object()) out[kv.key()] = kv.value();
   }
