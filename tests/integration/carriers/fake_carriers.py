@@ -32,6 +32,17 @@ TWILIO_ACCOUNT = "AC" + "0123456789abcdef" * 2
 TWILIO_TOKEN = "twilio-test-auth-token-0123"
 PLIVO_AUTH_ID = "MAPARLEYTESTAUTHID01"
 PLIVO_TOKEN = "plivo-test-auth-token-4567"
+PUBLIC = "https://voice.example.test"  # the public_url the carriers are given
+
+
+def parley_env(fake, **extra):
+    """Environment that points a Parley daemon at `fake` (one-second carrier deadline, Twilio's
+    signaling addresses on loopback)."""
+    env = {"PARLEY_TWILIO_API_BASE": fake.base, "PARLEY_TWILIO_TRUNKING_BASE": fake.base,
+           "PARLEY_PLIVO_API_BASE": fake.base, "PARLEY_CARRIER_HTTP_TIMEOUT_S": "1", "PARLEY_PUBLIC_URL": PUBLIC,
+           "PARLEY_TWILIO_SIGNALING_IPS": "127.0.0.1/32", "PARLEY_RATE_DEFAULT_PER_MIN": "100000"}
+    env.update(extra)
+    return env
 
 
 def _sid(prefix):

@@ -13,9 +13,8 @@ import time
 import pytest
 
 from conftest import Daemon, assert_error
-from fake_carriers import PLIVO_AUTH_ID, PLIVO_TOKEN, TWILIO_ACCOUNT, TWILIO_TOKEN, FakeCarriers
+from fake_carriers import PLIVO_AUTH_ID, PLIVO_TOKEN, PUBLIC, TWILIO_ACCOUNT, TWILIO_TOKEN, FakeCarriers, parley_env
 
-PUBLIC = "https://voice.example.test"
 NUMBER = "+14155550142"
 PLIVO_NUMBER = "+14155550143"
 NOTHING = {"trunks": [], "origination_urls": [], "credential_lists": [], "credentials": [],
@@ -38,14 +37,6 @@ PLIVO_STEPS = [
 ]
 
 
-def carrier_env(fake, **extra):
-    env = {"PARLEY_TWILIO_API_BASE": fake.base, "PARLEY_TWILIO_TRUNKING_BASE": fake.base,
-           "PARLEY_PLIVO_API_BASE": fake.base, "PARLEY_CARRIER_HTTP_TIMEOUT_S": "1", "PARLEY_PUBLIC_URL": PUBLIC,
-           "PARLEY_TWILIO_SIGNALING_IPS": "127.0.0.1/32", "PARLEY_RATE_DEFAULT_PER_MIN": "100000"}
-    env.update(extra)
-    return env
-
-
 @pytest.fixture(scope="module")
 def fake():
     f = FakeCarriers(stall_s=1.5).start()
@@ -58,7 +49,7 @@ def fake():
 @pytest.fixture(scope="module")
 def daemon(fake):
     with tempfile.TemporaryDirectory(prefix="parley-prov-") as d:
-        p = Daemon(d, carrier_env(fake)).start()
+        p = Daemon(d, parley_env(fake)).start()
         p.agent = p.post("/voice/agents", {"name": "Imported line"}).json()
         yield p
         p.stop()
@@ -296,7 +287,7 @@ def test_plivo_failure_at_each_step_rolls_back(daemon, fake, step, method, patte
 
 def test_import_cut_short_by_a_crash_is_rolled_back_at_start(fake):
     with tempfile.TemporaryDirectory(prefix="parley-crash-") as d:
-        env = carrier_env(fake, PARLEY_CARRIER_HTTP_TIMEOUT_S="30")
+        env = parley_env(fake, PARLEY_CARRIER_HTTP_TIMEOUT_S="30")
         p = Daemon(d, env).start()
         fake.stall_s = 20
         fake.fail("POST", TWILIO_STEPS[-1][2], "timeout")  # done at Twilio, answered much later
