@@ -22,6 +22,7 @@
 #include "core/ids.hpp"
 #include "core/log.hpp"
 #include "core/time.hpp"
+#include "net/cidr.hpp"
 
 namespace parley::api {
 namespace {
@@ -185,6 +186,10 @@ Result<net::HttpResponse> import_twilio(ApiDeps& deps, RequestContext& ctx) {
                 "mode");
   }
   if (!deps.carrier_http) return fail(Errc::unavailable, "carrier REST client is not configured");
+  // Checked before anything is made at Twilio: the trunk's inbound allowlist is built from it.
+  if (auto ips = net::CidrList::parse(deps.config.twilio_signaling_ips); !ips) {
+    return fail(Errc::unavailable, "twilio.signaling_ips is invalid: " + ips.error().message);
+  }
   std::string account_sid(body->at("account_sid").as_string());
   std::string auth_token(body->at("auth_token").as_string());
 
@@ -223,7 +228,11 @@ Result<net::HttpResponse> import_twilio(ApiDeps& deps, RequestContext& ctx) {
       secrets["sip_password"] = done->sip_password;
     }
     auto provider = twilio_sip_provider(deps, *n, *done);
-    if (!provider) return failed_import(deps, *n, "Twilio", local_failure("create_sip_provider", provider.error()));
+    if (!provider) {
+      // Parley's own representation refused: a bug, not the caller's input.
+      core::Error e{Errc::internal, provider.error().message, {}};
+      return failed_import(deps, *n, "Twilio", local_failure("create_sip_provider", e));
+    }
     trunk = std::move(*provider);
   }
   auto active = deps.store.activate_phone_number(n->id, json::serialize(config), seal_secrets(deps.secrets, secrets), trunk);

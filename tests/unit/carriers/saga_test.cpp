@@ -66,7 +66,7 @@ class FakeCarrier {
       things_[sid] = name;
       if (std::exchange(stall_, false)) {
         l.unlock();
-        std::this_thread::sleep_for(900ms);  // past the client's deadline
+        std::this_thread::sleep_for(3000ms);  // past the client's deadline
       }
       return {201, {}, json::serialize(json::object{{"sid", sid}, {"name", name}})};
     }
@@ -103,7 +103,7 @@ class FakeCarrier {
 
 class SagaTest : public ::testing::Test {
  protected:
-  SagaTest() : io_(1), http_(io_.at(0)), rest_(http_, Dialect::twilio, "AC1", "token", 400ms) {
+  SagaTest() : io_(1), http_(io_.at(0)), rest_(http_, Dialect::twilio, "AC1", "token", 1500ms) {
     io_.start();
     dir_ = std::filesystem::temp_directory_path() / ("parley_saga_" + core::random_token(8));
     std::filesystem::create_directories(dir_);
