@@ -16,11 +16,6 @@ std::string text(const json::object& o, std::string_view key) {
   return v && v->is_string() ? std::string(v->get_string()) : std::string();
 }
 
-std::string with_id(std::string url, std::string_view id) {
-  if (auto pos = url.find("{id}"); pos != std::string::npos) url.replace(pos, 4, id);
-  return url;
-}
-
 }  // namespace
 
 std::optional<std::string> owned_trunk(const store::PhoneNumber& n) {
@@ -118,8 +113,8 @@ json::array resources_json(const std::vector<store::CarrierResource>& rows) {
                    {"created_at", iso(r.created_at)},
                    {"last_error", r.last_error.empty() ? json::value(nullptr) : json::value(r.last_error)}};
     // How to remove it by hand: the request Parley would send (no bodies: nothing secret shown).
-    if (auto undo = carriers::request_from_json(r.undo_request); undo && !r.remote_id.empty()) {
-      o["remove_with"] = undo->method + " " + with_id(undo->url, r.remote_id);
+    if (auto undo = carriers::undo_request_of(r)) {
+      o["remove_with"] = undo->method + " " + undo->url;
     } else if (auto lookup = carriers::lookup_from_json(r.lookup)) {
       o["find_with"] = "GET " + lookup->url + " (" + lookup->match_field + " = " + lookup->match_value + ")";
     }

@@ -179,13 +179,12 @@ core::Result<std::vector<store::CarrierResource>> undo_all(store::Store& store, 
       row.state = "created";
       if (auto r = store.update_carrier_resource(row); !r) return std::unexpected(r.error());
     }
-    auto undo = request_from_json(row.undo_request);
+    auto undo = undo_request_of(row);
     if (!undo) {
       keep_with_error(store, row, "no undo request recorded");
       left.push_back(row);
       continue;
     }
-    undo->url = with_id(std::move(undo->url), row.remote_id);
     auto done = rest.send(*undo);
     // RFC 9110 s15.5.5: 404, the resource is already gone (removed by hand, or by a retry).
     if (done || done.error().http_status == 404) {
@@ -201,6 +200,13 @@ core::Result<std::vector<store::CarrierResource>> undo_all(store::Store& store, 
   }
   std::reverse(left.begin(), left.end());  // oldest first, like the journal
   return left;
+}
+
+std::optional<RestRequest> undo_request_of(const store::CarrierResource& row) {
+  if (row.remote_id.empty()) return std::nullopt;
+  auto undo = request_from_json(row.undo_request);
+  if (undo) undo->url = with_id(std::move(undo->url), row.remote_id);
+  return undo;
 }
 
 std::string to_json(const RestRequest& r) {

@@ -68,6 +68,10 @@ core::Result<std::vector<store::CarrierResource>> undo_all(store::Store& store, 
 // The resource's id in a (paged) list, nullopt when it is not there.
 RestResult<std::optional<std::string>> find(const RestClient& rest, const Lookup& lookup);
 
+// The request that undoes a journal row, its id filled in; nullopt while the id is unknown or
+// when the row has no readable undo request.
+std::optional<RestRequest> undo_request_of(const store::CarrierResource& row);
+
 // The journal's JSON forms of undo requests and lookups.
 std::string to_json(const RestRequest& r);
 std::string to_json(const Lookup& l);

@@ -210,6 +210,11 @@ TEST(Journal, UndoRequestsAndLookupsRoundTrip) {
   ASSERT_TRUE(lb.has_value());
   EXPECT_EQ(lb->match_value, "n1");
   EXPECT_EQ(lb->next_field, "meta.next");
+  store::CarrierResource row;
+  row.undo_request = to_json(RestRequest{"DELETE", "https://x.test/Trunks/{id}", {}, {}});
+  EXPECT_FALSE(undo_request_of(row).has_value()) << "no id yet";
+  row.remote_id = "TK9";
+  EXPECT_EQ(undo_request_of(row)->url, "https://x.test/Trunks/TK9");
   EXPECT_FALSE(request_from_json("").has_value());
   EXPECT_FALSE(request_from_json(R"({"method":"DELETE"})").has_value());
   EXPECT_FALSE(lookup_from_json("[1]").has_value());
