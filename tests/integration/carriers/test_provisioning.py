@@ -130,6 +130,23 @@ def test_sip_trunk_import_provisions_everything_and_delete_undoes_it(daemon, fak
     assert daemon.get(f"/voice/sip/providers/{n['sip_provider_id']}").status == 404
 
 
+@pytest.mark.parametrize("inbound,outbound,kinds", [
+    (True, False, ["twilio.trunk", "twilio.origination_url", "twilio.trunk_phone_number"]),
+    (False, True, ["twilio.trunk", "twilio.credential_list", "twilio.credential", "twilio.trunk_credential_list",
+                   "twilio.trunk_phone_number"]),
+])
+def test_directions_decide_what_is_made(daemon, fake, inbound, outbound, kinds):
+    r = twilio_import(daemon, supports_inbound=inbound, supports_outbound=outbound)
+    assert r.status == 201, r
+    n = r.json()
+    assert [x["kind"] for x in n["remote_resources"]] == kinds
+    sp = daemon.get(f"/voice/sip/providers/{n['sip_provider_id']}").json()
+    assert (sp["inbound"]["auth"] == "ip") == inbound
+    assert ("username" in sp.get("outbound", {})) == outbound
+    assert daemon.delete(f"/voice/phone-numbers/{n['id']}").status == 200
+    assert fake.resources() == NOTHING
+
+
 @pytest.mark.parametrize("fault", ["500", "429", "timeout"])
 @pytest.mark.parametrize("step,method,pattern", TWILIO_STEPS, ids=[s[0] for s in TWILIO_STEPS])
 def test_twilio_failure_at_each_step_rolls_back(daemon, fake, step, method, pattern, fault):
