@@ -22,6 +22,8 @@ Api::Api(ApiDeps deps) : deps_(std::move(deps)) {
   add_sip_route_routes(router_, deps_);
   add_webhook_routes(router_, deps_);
   add_carrier_webhook_routes(router_, deps_);
+  add_carrier_import_routes(router_, deps_);
+  add_sip_import_routes(router_, deps_);
 }
 
 int Api::limit_for(RateClass c) const {

@@ -12,6 +12,7 @@
 #include "call/active_calls.hpp"
 #include "core/config.hpp"
 #include "core/crypto.hpp"
+#include "net/http_client.hpp"
 #include "net/http_message.hpp"
 #include "store/store.hpp"
 
@@ -22,7 +23,8 @@ struct ApiDeps {
   const core::Config& config;
   const core::SecretBox& secrets;
   std::function<bool()> ready;  // every listener up and migrations applied
-  call::ActiveCalls* calls = nullptr;  // live calls on this node (POST /voice/end hangs them up)
+  net::HttpClient* carrier_http = nullptr;  // carrier REST APIs (number import and clean-up); null: refused
+  call::ActiveCalls* calls = nullptr;       // live calls on this node (POST /voice/end hangs them up)
 };
 
 class Api {

@@ -10,6 +10,7 @@
 
 #include "api/api.hpp"
 #include "api/api_keys.hpp"
+#include "api/routes/carrier_numbers.hpp"
 #include "app/data_dir.hpp"
 #include "app/store_factory.hpp"
 #include "app/telephony.hpp"
@@ -86,8 +87,10 @@ int serve(const core::Config& config) {
   core::WorkerPool pool(workers, 4096);
   net::IoRuntime io(io_threads);
   std::atomic<bool> ready{false};
+  net::HttpClient http_client(io.next());  // carrier REST APIs and webhook deliveries
   call::ActiveCalls calls;
-  api::Api api(api::ApiDeps{**store, config, box, [&ready] { return ready.load(); }, &calls});
+  api::ApiDeps api_deps{**store, config, box, [&ready] { return ready.load(); }, &http_client, &calls};
+  api::Api api(api_deps);
   net::HttpServerOptions http_options{listen->host,
                                       listen->port,
                                       config.http_max_body_bytes,
@@ -102,7 +105,6 @@ int serve(const core::Config& config) {
   if (!telephony) return fail(telephony.error());
   if (auto r = (*telephony)->start(); !r) return fail(r.error());
 
-  net::HttpClient http_client(io.next());
   jobs::HttpWebhookSender webhook_sender(http_client, config.webhooks);
   jobs::WebhookDispatcher webhooks(**store, pool, webhook_sender, box, config.webhooks);
   // Until the call layer places calls, a fired call stays initiating (README "What works today").
@@ -110,6 +112,11 @@ int serve(const core::Config& config) {
   io.start();
   webhooks.start();
   scheduler.start();
+  // Numbers a previous run left half-provisioned or half-deleted are rolled back or finished,
+  // on the pool (their clean-up talks to the carriers).
+  if (!pool.try_submit([&api_deps] { api::recover_interrupted_numbers(api_deps); })) {
+    spdlog::error("event=phone_number.recovery_not_started reason=worker_queue_full");
+  }
   ready = true;
   spdlog::info("event=ready http=http://{}:{} sip={} io_threads={} workers={}", listen->host, http.port(),
                core::log_value((*telephony)->sip_address()), io_threads, workers);

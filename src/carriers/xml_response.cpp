@@ -24,8 +24,12 @@ std::string xml_escape(std::string_view text) {
 }
 
 std::string twiml_dial_sip(std::string_view sip_uri, std::string_view username, std::string_view password) {
-  return std::string(kProlog) + "<Response><Dial><Sip username=\"" + xml_escape(username) + "\" password=\"" +
-         xml_escape(password) + "\">" + xml_escape(sip_uri) + "</Sip></Dial></Response>";
+  std::string credentials;
+  if (!username.empty()) {
+    credentials = " username=\"" + xml_escape(username) + "\" password=\"" + xml_escape(password) + "\"";
+  }
+  return std::string(kProlog) + "<Response><Dial><Sip" + credentials + ">" + xml_escape(sip_uri) +
+         "</Sip></Dial></Response>";
 }
 
 std::string twiml_connect_stream(std::string_view stream_url) {

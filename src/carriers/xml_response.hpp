@@ -8,7 +8,7 @@ namespace parley::carriers {
 
 std::string xml_escape(std::string_view text);  // & < > " '
 
-// <Response><Dial><Sip username=".." password="..">sip:..</Sip></Dial></Response>
+// <Response><Dial><Sip username=".." password="..">sip:..</Sip></Dial></Response> (no attributes without a username)
 std::string twiml_dial_sip(std::string_view sip_uri, std::string_view username, std::string_view password);
 // <Response><Connect><Stream url="wss://.."/></Connect></Response>
 std::string twiml_connect_stream(std::string_view stream_url);

@@ -81,6 +81,13 @@ struct Config {
   // addresses, and the REST API bases (tests point them at a local server).
   std::vector<std::string> trusted_proxies;     // CIDR blocks or addresses
   std::vector<std::string> exotel_allowed_ips;  // empty: Exotel webhooks are refused
+  // Where Twilio's SIP signaling comes from (Elastic SIP Trunking origination and <Dial><Sip>): the
+  // inbound IP allowlist of the trunks a Twilio import creates. Default: Twilio's published
+  // signaling ranges (one /30 per edge: Virginia, Oregon, Ireland, Frankfurt, Tokyo, Singapore,
+  // Sydney, Sao Paulo).
+  std::vector<std::string> twilio_signaling_ips = {"54.172.60.0/30",   "54.244.51.0/30",  "54.171.127.192/30",
+                                                   "35.156.191.128/30", "54.65.63.192/30", "54.169.127.128/30",
+                                                   "54.252.254.64/30",  "177.71.206.192/30"};
   std::string twilio_api_base = "https://api.twilio.com";
   std::string twilio_trunking_base = "https://trunking.twilio.com";
   std::string plivo_api_base = "https://api.plivo.com";

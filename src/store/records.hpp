@@ -40,8 +40,28 @@ struct PhoneNumber {
   std::string config = "{}";   // JSON object, non-secret provider settings
   std::string credentials;     // sealed JSON object of provider credentials
   std::string last_error;
+  // India (+91): the caller ID is registered on TRAI's DLT platform (seeds/003); outbound calls
+  // from an Indian number without it are refused at dial time.
+  bool dlt_registered = false;
   std::int64_t created_at = 0;
   std::int64_t updated_at = 0;
+};
+
+// One resource Parley made (or changed) at a carrier for a phone number: the provisioning journal.
+// A row is written before the request that makes the resource and completed with the carrier's id
+// after, so an unanswered request or a crash still leaves a trace to clean up. `undo_request` and
+// `lookup` are JSON owned by src/carriers (how to remove it; how to find it while its id is unknown).
+struct CarrierResource {
+  std::string phone_number_id;
+  int seq = 0;               // creation order; undone in reverse
+  std::string kind;          // twilio.trunk, twilio.credential_list, plivo.application, ...
+  std::string label;         // what a human should look for in the carrier's console
+  std::string remote_id;     // empty while unknown
+  std::string state;         // pending (request sent, outcome unknown) | created
+  std::string undo_request;
+  std::string lookup;
+  std::string last_error;    // why the last attempt to remove it failed
+  std::int64_t created_at = 0;
 };
 
 struct VoiceSession {

@@ -128,11 +128,24 @@ class Store {
   // once by the call layer; status callbacks then find the session by it (false: no such session).
   virtual Status set_carrier_call_id(std::string_view session_id, std::string_view carrier_call_id) = 0;
   virtual Result<bool> set_telephony_status(std::string_view carrier_call_id, std::string_view status) = 0;
-  // Replaces a number's state, provider config and sealed credentials (provisioning records each
-  // remote resource as it is created); the provider link is set when `sip_provider_id` is given.
-  virtual Status update_phone_number_carrier(std::string_view id, std::string_view state, std::string_view config,
-                                             std::string_view credentials,
-                                             const std::optional<std::string>& sip_provider_id) = 0;
+  // Moves a number from one of `from` to `to` (conflict when it is in another state).
+  virtual Result<PhoneNumber> transition_phone_number(std::string_view id, const std::vector<std::string>& from,
+                                                      std::string_view to, std::string_view last_error) = 0;
+  // Ends provisioning in one transaction: creates `trunk` when given, then makes the number (which
+  // must be `provisioning`) active with its config, sealed credentials and the trunk link.
+  virtual Result<PhoneNumber> activate_phone_number(std::string_view id, std::string_view config,
+                                                    std::string_view credentials,
+                                                    const std::optional<SipProvider>& trunk) = 0;
+  // Removes a number with its provisioning journal and, in the same transaction, `owned_trunk_id`
+  // (a SIP provider made for this number alone).
+  virtual Status delete_phone_number_and_trunk(std::string_view id, const std::optional<std::string>& owned_trunk_id) = 0;
+  virtual Status set_phone_number_dlt(std::string_view id, bool registered) = 0;
+
+  // The provisioning journal of a number (records.hpp CarrierResource), by seq.
+  virtual Result<int> add_carrier_resource(const CarrierResource& r) = 0;  // assigns and returns seq
+  virtual Status update_carrier_resource(const CarrierResource& r) = 0;    // remote_id, state, last_error
+  virtual Status remove_carrier_resource(std::string_view phone_number_id, int seq) = 0;
+  virtual Result<std::vector<CarrierResource>> list_carrier_resources(std::string_view phone_number_id) = 0;
   // Creates a SIP provider and its numbers in one transaction (SIP trunk import).
   virtual Result<std::vector<PhoneNumber>> import_sip_numbers(const SipProvider& provider,
                                                               const std::vector<PhoneNumber>& numbers) = 0;

@@ -111,6 +111,19 @@ void add_dial_routes(Router& r, ApiDeps& deps) {
            if (!(*number)->supports_outbound) {
              return fail(Errc::validation, "from_number does not support outbound calls", "from_number");
            }
+           // seeds/003: an Indian caller ID must be registered on TRAI's DLT platform before it is
+           // used for outbound calls; carriers drop or block unregistered ones.
+           if (from_info->region == "IN" && !(*number)->dlt_registered) {
+             return json_response(
+                 422, json::object{{"error", json::object{
+                                                 {"code", "dlt_not_registered"},
+                                                 {"message", "from_number " + from_info->e164 +
+                                                                 " is an Indian (+91) number without a DLT-registered "
+                                                                 "caller ID: register it on the TRAI DLT platform with "
+                                                                 "your carrier, then set dlt_registered: true with PATCH "
+                                                                 "/voice/phone-numbers/" + (*number)->id},
+                                                 {"field", "from_number"}}}});
+           }
 
            auto idempotency = ctx.request.header("Idempotency-Key");
            if (idempotency && (idempotency->empty() || idempotency->size() > 255 ||

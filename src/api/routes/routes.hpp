@@ -15,5 +15,7 @@ void add_sip_provider_routes(Router& r, ApiDeps& deps);
 void add_sip_route_routes(Router& r, ApiDeps& deps);
 void add_webhook_routes(Router& r, ApiDeps& deps);
 void add_carrier_webhook_routes(Router& r, ApiDeps& deps);
+void add_carrier_import_routes(Router& r, ApiDeps& deps);
+void add_sip_import_routes(Router& r, ApiDeps& deps);
 
 }  // namespace parley::api

@@ -5,6 +5,7 @@
 #include "api/json_io.hpp"
 #include "api/secrets.hpp"
 #include "api/routes/routes.hpp"
+#include "api/routes/sip_provider_config.hpp"
 #include "core/ids.hpp"
 #include "core/time.hpp"
 #include "net/cidr.hpp"
@@ -178,7 +179,7 @@ Result<json::object> normalize(json::object in, const json::object& secrets) {
 json::object to_json(const store::SipProvider& p, const json::object& secrets) {
   boost::system::error_code ec;
   json::value cfg = json::parse(p.config, ec);
-  json::object out{{"id", p.id}};
+  json::object out{{"id", p.id}, {"name", p.name}, {"kind", p.kind}};
   if (!ec && cfg.is_object()) {
     for (const auto& kv : cfg.get_object()) out[kv.key()] = kv.value();
   }
@@ -298,5 +299,23 @@ void add_sip_provider_routes(Router& r, ApiDeps& deps) {
            return json_response(200, json::object{{"id", *id}, {"deleted", true}});
          }});
 }
+
+}  // namespace parley::api
+
+namespace parley::api {
+
+Result<json::object> normalize_sip_provider(json::object input, json::object& secrets) {
+  auto updates = take_secrets(input, kSecretSlots);
+  if (!updates) return std::unexpected(updates.error());
+  apply_secret_updates(secrets, *updates);
+  return normalize(std::move(input), secrets);
+}
+
+store::SipProvider sip_provider_row(store::SipProvider row, const json::object& config, const json::object& secrets,
+                                    const core::SecretBox& box) {
+  return to_row(std::move(row), config, secrets, box);
+}
+
+json::object sip_provider_json(const store::SipProvider& p, const json::object& secrets) { return to_json(p, secrets); }
 
 }  // namespace parley::api

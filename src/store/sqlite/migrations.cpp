@@ -170,6 +170,24 @@ ALTER TABLE voice_sessions ADD COLUMN carrier_call_id TEXT;
 CREATE UNIQUE INDEX voice_sessions_by_carrier_call ON voice_sessions(carrier_call_id)
   WHERE carrier_call_id IS NOT NULL;
 )SQL"},
+    // Carrier provisioning: the journal of remote resources made for each number (rolled back in
+    // reverse order; what is left is shown for manual clean-up), and the India DLT caller-ID flag.
+    {5, "carrier_provisioning", R"SQL(
+CREATE TABLE carrier_resources (
+  phone_number_id TEXT NOT NULL REFERENCES phone_numbers(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  label TEXT NOT NULL,
+  remote_id TEXT NOT NULL DEFAULT '',
+  state TEXT NOT NULL,
+  undo_request TEXT NOT NULL,
+  lookup TEXT NOT NULL DEFAULT '',
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (phone_number_id, seq)
+);
+ALTER TABLE phone_numbers ADD COLUMN dlt_registered INTEGER NOT NULL DEFAULT 0;
+)SQL"},
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include "core/time.hpp"
 #include "store/sqlite/query.hpp"
+#include "store/sqlite/rows.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace parley::store::sqlite {
@@ -42,16 +43,20 @@ Status expect_changed(Connection& c, std::string_view what) {
 
 }  // namespace
 
-Result<SipProvider> SqliteStore::create_sip_provider(const SipProvider& p) {
-  PARLEY_TRY(c, acquire());
-  PARLEY_TRY(stmt, (*c)->prepare(sql_once([] {
+Status insert_provider(Connection& c, const SipProvider& p) {
+  PARLEY_TRY(stmt, c.prepare(sql_once([] {
     return fmt::format("INSERT INTO sip_providers ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                        kProviderColumns);
   })));
   stmt->bind(1, p.id).bind(2, p.name).bind(3, p.kind).bind(4, p.priority).bind(5, p.config).bind(6, p.credentials);
   stmt->bind(7, p.registration_state).bind(8, p.registration_expires_at).bind(9, p.registration_error);
   stmt->bind(10, p.created_at).bind(11, p.updated_at);
-  if (auto r = stmt->run(); !r) return std::unexpected(r.error());
+  return stmt->run();
+}
+
+Result<SipProvider> SqliteStore::create_sip_provider(const SipProvider& p) {
+  PARLEY_TRY(c, acquire());
+  if (auto r = insert_provider(**c, p); !r) return std::unexpected(r.error());
   return load_provider(**c, p.id);
 }
 

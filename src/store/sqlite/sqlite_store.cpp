@@ -7,6 +7,7 @@
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/outbox.hpp"
 #include "store/sqlite/query.hpp"
+#include "store/sqlite/rows.hpp"
 
 namespace parley::store::sqlite {
 using core::Errc;
@@ -20,7 +21,7 @@ constexpr const char* kAgentColumns =
     "a.id, a.name, a.config, a.secrets, a.created_at, a.updated_at, p.id";
 constexpr const char* kNumberColumns =
     "id, phone_number, provider, state, supports_inbound, supports_outbound, agent_id, sip_provider_id, config, "
-    "credentials, last_error, created_at, updated_at";
+    "credentials, last_error, created_at, updated_at, dlt_registered";
 constexpr const char* kSessionColumns =
     "id, kind, status, agent_id, api_key_id, from_number, to_number, context, max_duration, recording, webhook_url, "
     "scheduled_at, created_at, started_at, answered_at, ended_at, end_reason, sip_call_id, telephony_status, "
@@ -50,6 +51,7 @@ PhoneNumber read_number(const Statement& s) {
   n.last_error = s.text(10);
   n.created_at = s.integer(11);
   n.updated_at = s.integer(12);
+  n.dlt_registered = s.integer(13) != 0;
   return n;
 }
 
@@ -87,12 +89,6 @@ Result<Agent> load_agent(Connection& c, std::string_view id) {
       [&](Statement& s) { s.bind(1, id); }, read_agent, "agent");
 }
 
-Result<PhoneNumber> load_number(Connection& c, std::string_view id) {
-  return query_one<PhoneNumber>(
-      c, sql_once([] { return fmt::format("SELECT {} FROM phone_numbers WHERE id = ?1", kNumberColumns); }), [&](Statement& s) { s.bind(1, id); },
-      read_number, "phone number");
-}
-
 Result<VoiceSession> load_session(Connection& c, std::string_view id) {
   return query_one<VoiceSession>(
       c, sql_once([] { return fmt::format("SELECT {} FROM voice_sessions WHERE id = ?1", kSessionColumns); }),
@@ -126,6 +122,35 @@ Status link_number(Connection& c, std::string_view agent_id, const PhoneLink& li
 }
 
 }  // namespace
+
+Result<PhoneNumber> load_number(Connection& c, std::string_view id) {
+  return query_one<PhoneNumber>(
+      c, sql_once([] { return fmt::format("SELECT {} FROM phone_numbers WHERE id = ?1", kNumberColumns); }), [&](Statement& s) { s.bind(1, id); },
+      read_number, "phone number");
+}
+
+Status insert_number(Connection& c, const PhoneNumber& n) {
+  PARLEY_TRY(dup, scalar(c, "SELECT count(*) FROM phone_numbers WHERE phone_number = ?1",
+                         [&](Statement& s) { s.bind(1, n.phone_number); }));
+  if (*dup) return fail(Errc::conflict, "phone number " + n.phone_number + " already exists", "phone_number");
+  if (n.agent_id) {
+    if (auto a = load_agent(c, *n.agent_id); !a) {
+      if (a.error().code == Errc::not_found) {
+        return fail(Errc::validation, "agent " + *n.agent_id + " does not exist", "agent_id");
+      }
+      return std::unexpected(a.error());
+    } else if (a->phone_number_id) {
+      return fail(Errc::conflict, "agent " + *n.agent_id + " already has phone number " + *a->phone_number_id, "agent_id");
+    }
+  }
+  PARLEY_TRY(stmt, c.prepare(sql_once([] { return fmt::format("INSERT INTO phone_numbers ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+                                                            "?9, ?10, ?11, ?12, ?13, ?14)", kNumberColumns); })));
+  stmt->bind(1, n.id).bind(2, n.phone_number).bind(3, n.provider).bind(4, n.state).bind(5, n.supports_inbound);
+  stmt->bind(6, n.supports_outbound).bind(7, n.agent_id).bind(8, n.sip_provider_id).bind(9, n.config);
+  stmt->bind(10, n.credentials).bind(11, n.last_error).bind(12, n.created_at).bind(13, n.updated_at);
+  stmt->bind(14, n.dlt_registered);
+  return stmt->run();
+}
 
 core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) {
   std::unique_ptr<SqliteStore> store(new SqliteStore(path));
@@ -300,27 +325,7 @@ Status SqliteStore::delete_agent(std::string_view id) {
 Result<PhoneNumber> SqliteStore::create_phone_number(const PhoneNumber& n) {
   PARLEY_TRY(c, acquire());
   PARLEY_TRY(tx, Transaction::begin(**c));
-  PARLEY_TRY(dup, scalar(**c, "SELECT count(*) FROM phone_numbers WHERE phone_number = ?1",
-                         [&](Statement& s) { s.bind(1, n.phone_number); }));
-  if (*dup) return fail(Errc::conflict, "phone number " + n.phone_number + " already exists", "phone_number");
-  if (n.agent_id) {
-    if (auto a = load_agent(**c, *n.agent_id); !a) {
-      if (a.error().code == Errc::not_found) {
-        return fail(Errc::validation, "agent " + *n.agent_id + " does not exist", "agent_id");
-      }
-      return std::unexpected(a.error());
-    } else if (a->phone_number_id) {
-      return fail(Errc::conflict, "agent already has phone number " + *a->phone_number_id, "agent_id");
-    }
-  }
-  {
-    PARLEY_TRY(stmt, (*c)->prepare(sql_once([] { return fmt::format("INSERT INTO phone_numbers ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-                                               "?9, ?10, ?11, ?12, ?13)", kNumberColumns); })));
-    stmt->bind(1, n.id).bind(2, n.phone_number).bind(3, n.provider).bind(4, n.state).bind(5, n.supports_inbound);
-    stmt->bind(6, n.supports_outbound).bind(7, n.agent_id).bind(8, n.sip_provider_id).bind(9, n.config);
-    stmt->bind(10, n.credentials).bind(11, n.last_error).bind(12, n.created_at).bind(13, n.updated_at);
-    if (auto r = stmt->run(); !r) return std::unexpected(r.error());
-  }
+  if (auto r = insert_number(**c, n); !r) return std::unexpected(r.error());
   PARLEY_TRY(out, load_number(**c, n.id));
   if (auto r = tx->commit(); !r) return std::unexpected(r.error());
   return out;

@@ -86,9 +86,16 @@ class SqliteStore final : public Store {
 
   Status set_carrier_call_id(std::string_view session_id, std::string_view carrier_call_id) override;
   Result<bool> set_telephony_status(std::string_view carrier_call_id, std::string_view status) override;
-  Status update_phone_number_carrier(std::string_view id, std::string_view state, std::string_view config,
-                                     std::string_view credentials,
-                                     const std::optional<std::string>& sip_provider_id) override;
+  Result<PhoneNumber> transition_phone_number(std::string_view id, const std::vector<std::string>& from,
+                                              std::string_view to, std::string_view last_error) override;
+  Result<PhoneNumber> activate_phone_number(std::string_view id, std::string_view config, std::string_view credentials,
+                                            const std::optional<SipProvider>& trunk) override;
+  Status delete_phone_number_and_trunk(std::string_view id, const std::optional<std::string>& owned_trunk_id) override;
+  Status set_phone_number_dlt(std::string_view id, bool registered) override;
+  Result<int> add_carrier_resource(const CarrierResource& r) override;
+  Status update_carrier_resource(const CarrierResource& r) override;
+  Status remove_carrier_resource(std::string_view phone_number_id, int seq) override;
+  Result<std::vector<CarrierResource>> list_carrier_resources(std::string_view phone_number_id) override;
   Result<std::vector<PhoneNumber>> import_sip_numbers(const SipProvider& provider,
                                                       const std::vector<PhoneNumber>& numbers) override;
 

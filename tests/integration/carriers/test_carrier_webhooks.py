@@ -29,8 +29,8 @@ def carrier_daemon(make_daemon):
                         "PARLEY_PUBLIC_IP": "203.0.113.10", "PARLEY_RATE_DIAL_PER_MIN": "1000"})
 
 
-def make_number(daemon, provider, e164, credentials=None, config=None, agent=True):
-    body = {"phone_number": e164, "provider": provider}
+def make_number(daemon, provider, e164, credentials=None, config=None, agent=True, **extra):
+    body = {"phone_number": e164, "provider": provider, **extra}
     if agent:
         a = daemon.post("/voice/agents", {"name": f"agent {e164}"})
         assert a.status == 201, a
@@ -200,7 +200,8 @@ def test_plivo_answer_and_hangup_with_library_signatures(carrier_daemon, oracle)
 
 
 def test_exotel_needs_allowed_address_and_token(carrier_daemon, make_daemon):
-    n = make_number(carrier_daemon, "exotel", "+914422334455", config={"exotel_webhook_token": "s3cret-token"})
+    n = make_number(carrier_daemon, "exotel", "+914422334455", config={"exotel_webhook_token": "s3cret-token"},
+                    dlt_registered=True)
     sid = session_with_carrier_call(carrier_daemon, n, "exo-1")
     ok = carrier_daemon.request("POST", f"/exotel/incoming/{n['id']}?token=s3cret-token", raw=form({"CallSid": "exo-1"}),
                                 headers={"Content-Type": "application/x-www-form-urlencoded"}, auth=False)

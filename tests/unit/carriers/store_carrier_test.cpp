@@ -62,21 +62,97 @@ TEST_F(CarrierStoreTest, StatusCallbacksFindSessionsByCarrierCallId) {
   EXPECT_EQ(store_->get_session(s.id)->telephony_status.value_or(""), "ringing");
 }
 
-TEST_F(CarrierStoreTest, ProvisioningUpdatesStateConfigCredentialsAndLink) {
-  auto n = store_->create_phone_number(number("+14155550001")).value();
-  ASSERT_TRUE(store_->update_phone_number_carrier(n.id, "provisioning", R"({"trunk_sid":"TK1"})", "sealed", std::nullopt)
-                  .has_value());
-  auto got = store_->get_phone_number(n.id).value();
-  EXPECT_EQ(got.state, "provisioning");
-  EXPECT_EQ(got.config, R"({"trunk_sid":"TK1"})");
-  EXPECT_EQ(got.credentials, "sealed");
-  EXPECT_FALSE(got.sip_provider_id.has_value());
-  ASSERT_TRUE(store_->update_phone_number_carrier(n.id, "active", "{}", "sealed2", std::string("sp_1")).has_value());
-  got = store_->get_phone_number(n.id).value();
-  EXPECT_EQ(got.state, "active");
-  EXPECT_EQ(got.sip_provider_id.value_or(""), "sp_1");
-  EXPECT_EQ(store_->update_phone_number_carrier("pn_missing", "active", "{}", "", std::nullopt).error().code,
-            core::Errc::not_found);
+TEST_F(CarrierStoreTest, ActivationCreatesTheTrunkAndLinksItInOneStep) {
+  auto pending = number("+14155550001");
+  pending.state = "provisioning";
+  auto n = store_->create_phone_number(pending).value();
+  store::SipProvider trunk;
+  trunk.id = core::new_id("sp");
+  trunk.name = "twilio";
+  trunk.kind = "twilio";
+  trunk.created_at = trunk.updated_at = 1;
+  auto active = store_->activate_phone_number(n.id, R"({"mode":"sip_trunk"})", "sealed", trunk);
+  ASSERT_TRUE(active.has_value()) << active.error().message;
+  EXPECT_EQ(active->state, "active");
+  EXPECT_EQ(active->config, R"({"mode":"sip_trunk"})");
+  EXPECT_EQ(active->credentials, "sealed");
+  EXPECT_EQ(active->sip_provider_id.value_or(""), trunk.id);
+  ASSERT_TRUE(store_->get_sip_provider(trunk.id).has_value());
+  // Only a provisioning number can be activated; a failed activation writes nothing.
+  store::SipProvider other = trunk;
+  other.id = core::new_id("sp");
+  EXPECT_EQ(store_->activate_phone_number(n.id, "{}", "", other).error().code, core::Errc::conflict);
+  EXPECT_EQ(store_->get_sip_provider(other.id).error().code, core::Errc::not_found);
+  EXPECT_EQ(store_->activate_phone_number("pn_missing", "{}", "", std::nullopt).error().code, core::Errc::not_found);
+}
+
+TEST_F(CarrierStoreTest, TransitionsAreCompareAndSet) {
+  auto n = store_->create_phone_number(number("+14155550002")).value();
+  auto deleting = store_->transition_phone_number(n.id, {"active", "corrupted"}, "deleting", "");
+  ASSERT_TRUE(deleting.has_value());
+  EXPECT_EQ(deleting->state, "deleting");
+  // A second deleter loses.
+  EXPECT_EQ(store_->transition_phone_number(n.id, {"active", "corrupted"}, "deleting", "").error().code,
+            core::Errc::conflict);
+  auto corrupted = store_->transition_phone_number(n.id, {"deleting"}, "corrupted", "clean-up failed");
+  ASSERT_TRUE(corrupted.has_value());
+  EXPECT_EQ(corrupted->last_error, "clean-up failed");
+}
+
+TEST_F(CarrierStoreTest, JournalKeepsOrderAndGoesWithTheNumber) {
+  auto n = store_->create_phone_number(number("+14155550003")).value();
+  store::CarrierResource r;
+  r.phone_number_id = n.id;
+  r.kind = "twilio.trunk";
+  r.label = "trunk";
+  r.state = "pending";
+  r.undo_request = R"({"method":"DELETE"})";
+  r.created_at = 1;
+  EXPECT_EQ(store_->add_carrier_resource(r).value(), 1);
+  r.kind = "twilio.origination_url";
+  EXPECT_EQ(store_->add_carrier_resource(r).value(), 2);
+  r.seq = 1;
+  r.remote_id = "TK1";
+  r.state = "created";
+  ASSERT_TRUE(store_->update_carrier_resource(r).has_value());
+  auto list = store_->list_carrier_resources(n.id).value();
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0].seq, 1);
+  EXPECT_EQ(list[0].remote_id, "TK1");
+  EXPECT_EQ(list[0].state, "created");
+  EXPECT_EQ(list[1].kind, "twilio.origination_url");
+  ASSERT_TRUE(store_->remove_carrier_resource(n.id, 2).has_value());
+  EXPECT_EQ(store_->list_carrier_resources(n.id)->size(), 1u);
+  // Numbering continues after the highest seq left.
+  EXPECT_EQ(store_->add_carrier_resource(r).value(), 2);
+  r.phone_number_id = "pn_missing";
+  EXPECT_EQ(store_->add_carrier_resource(r).error().code, core::Errc::not_found);
+  ASSERT_TRUE(store_->delete_phone_number_and_trunk(n.id, std::nullopt).has_value());
+  EXPECT_TRUE(store_->list_carrier_resources(n.id)->empty());
+}
+
+TEST_F(CarrierStoreTest, DeletingANumberTakesItsOwnTrunkOnly) {
+  store::SipProvider p;
+  p.id = core::new_id("sp");
+  p.name = "twilio";
+  p.kind = "twilio";
+  p.created_at = p.updated_at = 1;
+  auto two = store_->import_sip_numbers(p, {number("+14155550004"), number("+14155550005")}).value();
+  ASSERT_TRUE(store_->delete_phone_number_and_trunk(two[0].id, p.id).has_value());
+  EXPECT_TRUE(store_->get_sip_provider(p.id).has_value()) << "still used by the second number";
+  ASSERT_TRUE(store_->delete_phone_number_and_trunk(two[1].id, p.id).has_value());
+  EXPECT_EQ(store_->get_sip_provider(p.id).error().code, core::Errc::not_found);
+  EXPECT_EQ(store_->delete_phone_number_and_trunk(two[1].id, p.id).error().code, core::Errc::not_found);
+}
+
+TEST_F(CarrierStoreTest, DltFlagIsStored) {
+  auto in = number("+919800000009");
+  in.dlt_registered = true;
+  auto n = store_->create_phone_number(in).value();
+  EXPECT_TRUE(n.dlt_registered);
+  ASSERT_TRUE(store_->set_phone_number_dlt(n.id, false).has_value());
+  EXPECT_FALSE(store_->get_phone_number(n.id)->dlt_registered);
+  EXPECT_EQ(store_->set_phone_number_dlt("pn_missing", true).error().code, core::Errc::not_found);
 }
 
 TEST_F(CarrierStoreTest, SipImportIsAllOrNothing) {
@@ -97,6 +173,7 @@ TEST_F(CarrierStoreTest, SipImportIsAllOrNothing) {
   auto dup = store_->import_sip_numbers(q, {number("+919800000003"), number("+919800000001")});
   ASSERT_FALSE(dup.has_value());
   EXPECT_EQ(dup.error().code, core::Errc::conflict);
+  EXPECT_EQ(dup.error().field, "numbers[1].phone_number");
   EXPECT_EQ(store_->get_sip_provider(q.id).error().code, core::Errc::not_found);
   EXPECT_FALSE(store_->find_phone_number("+919800000003")->has_value());
 

@@ -11,6 +11,8 @@ TEST(XmlResponse, EscapesEveryValue) {
                        "sip:+1555@h.example:5060;transport=udp</Sip></Dial></Response>"),
             std::string::npos)
       << twiml;
+  EXPECT_NE(twiml_dial_sip("sip:+1555@h.example:5060", "", "").find("<Dial><Sip>sip:+1555@h.example:5060</Sip>"),
+            std::string::npos);
   EXPECT_NE(twiml_connect_stream("wss://h/voice/twilio/stream/pn_1?a=1&b=2")
                 .find("<Connect><Stream url=\"wss://h/voice/twilio/stream/pn_1?a=1&amp;b=2\"/></Connect>"),
             std::string::npos);
