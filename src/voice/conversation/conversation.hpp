@@ -40,6 +40,7 @@ struct ConversationDeps {
   const EngineRegistry& engines;
   CallControl& control;
   ConversationObserver& observer;
+  bool allow_private_targets = false;  // EngineContext::allow_private_targets
 };
 
 class Conversation {

@@ -27,6 +27,9 @@ struct EngineContext {
   core::WorkerPool& pool;
   net::HttpClient& http;  // runs on `io`
   std::string call_id;    // for log lines (call_id=...)
+  // User-supplied URLs (the rules http: action, LLM HTTP tools) may reach loopback and private
+  // addresses (tests, on-premises tools); otherwise they are refused like webhook targets.
+  bool allow_private_targets = false;
 };
 
 // Billable usage, reported as increments (ConversationObserver::on_usage sums them per session).

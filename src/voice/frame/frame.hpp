@@ -24,20 +24,29 @@ struct AudioFrame {
   std::vector<std::int16_t> pcm;
   std::uint64_t frame_no = 0;  // media timeline: frame n is due at start + n x 20 ms
   SteadyTime at{};             // when it reached the conversation
+  bool voiced = false;         // set by the VAD
 };
 
-// The VAD decided the caller started talking; `frame_no` is the first voiced frame.
+// The caller started talking; `frame_no` is the first voiced frame. From the VAD, utterance is 0;
+// the turn detector passes it on with the utterance number it opens (the STT begins it).
 struct SpeechStarted {
   std::uint64_t frame_no = 0;
   SteadyTime at{};
+  std::uint32_t utterance = 0;
 };
 
-// The caller stopped talking; `frame_no` is the first silent frame after the speech, `at` its
-// arrival (the "caller's speech end" of the latency figures).
+// The caller stopped talking. From the VAD (utterance 0, verdict silence): silence began at
+// `frame_no`/`at` (the "caller's speech end" of the latency figures). From the turn detector
+// (utterance set): its verdict on that utterance, end_of_turn (the STT delivers its final) or noise
+// (too short, or ignored while the agent talks: the STT drops it).
 struct SpeechStopped {
+  enum class Verdict { silence, end_of_turn, noise };
   std::uint64_t frame_no = 0;
   SteadyTime at{};
-  int speech_ms = 0;  // length of the speech segment that ended
+  int speech_ms = 0;  // voiced length of the segment (VAD) or of the utterance (turn detector)
+  std::uint32_t utterance = 0;
+  Verdict verdict = Verdict::silence;
+  SteadyTime speech_end{};  // end_of_turn: when the caller's speech ended (the last VAD silence onset)
 };
 
 // What the STT engine heard in utterance `utterance`: the whole text so far (not a delta).
@@ -56,8 +65,9 @@ struct UserInput {
   Source source = Source::speech;
   std::string text;  // final transcript, or the digits pressed ("1", "1234#")
   float confidence = -1.0F;
-  SteadyTime speech_end{};  // speech: SpeechStopped.at; dtmf: the last key press
-  SteadyTime endpoint_at{};  // when the turn detector ended the turn
+  SteadyTime speech_start{};  // speech: onset of the utterance; dtmf: the first key press
+  SteadyTime speech_end{};    // speech: SpeechStopped.at; dtmf: the last key press
+  SteadyTime endpoint_at{};   // when the turn detector ended the turn
   SteadyTime final_at{};     // when the final transcript arrived (speech)
 };
 
