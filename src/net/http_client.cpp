@@ -54,10 +54,14 @@ std::optional<std::string_view> HttpClientResponse::header(std::string_view name
 struct HttpClient::Impl {
   asio::io_context& io;
   HttpClientOptions options;
-  detail::TlsClientContext tls;
+  std::shared_ptr<const detail::TlsClientContext> tls_;
+  const detail::TlsClientContext& tls;
 
   Impl(asio::io_context& io_, HttpClientOptions opts)
-      : io(io_), options(std::move(opts)), tls(options.verify_tls, options.ca_file) {}
+      : io(io_),
+        options(std::move(opts)),
+        tls_(detail::shared_tls_context(options.verify_tls, options.ca_file)),
+        tls(*tls_) {}
 };
 
 namespace {

@@ -383,10 +383,14 @@ class RefusedConnection final : public WebSocketChannel {
 struct WebSocketClient::Impl {
   asio::io_context& io;
   HttpClientOptions options;
-  detail::TlsClientContext tls;
+  std::shared_ptr<const detail::TlsClientContext> tls_;
+  const detail::TlsClientContext& tls;
 
   Impl(asio::io_context& io_, HttpClientOptions opts)
-      : io(io_), options(std::move(opts)), tls(options.verify_tls, options.ca_file) {}
+      : io(io_),
+        options(std::move(opts)),
+        tls_(detail::shared_tls_context(options.verify_tls, options.ca_file)),
+        tls(*tls_) {}
 };
 
 WebSocketClient::WebSocketClient(asio::io_context& io, HttpClientOptions options)

@@ -5,6 +5,9 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include <map>
+#include <mutex>
+
 namespace parley::net::detail {
 namespace ssl = boost::asio::ssl;
 
@@ -39,6 +42,15 @@ TlsClientContext::TlsClientContext(bool verify_peer, const std::string& ca_file)
     if (ec) error = "cannot load " + ca_file + ": " + ec.message();
   }
   ctx.set_verify_mode(verify ? ssl::verify_peer : ssl::verify_none);
+}
+
+std::shared_ptr<const TlsClientContext> shared_tls_context(bool verify_peer, const std::string& ca_file) {
+  static std::mutex mu;
+  static std::map<std::pair<bool, std::string>, std::shared_ptr<const TlsClientContext>> cache;
+  std::lock_guard lock(mu);
+  auto& slot = cache[{verify_peer, ca_file}];
+  if (!slot) slot = std::make_shared<const TlsClientContext>(verify_peer, ca_file);
+  return slot;
 }
 
 core::Status prepare_tls_connection(SSL* ssl, const std::string& host, bool verify) {

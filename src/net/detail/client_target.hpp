@@ -3,6 +3,7 @@
 // client set-up (trust store, SNI, certificate name check). Included only by the client translation units.
 #include <boost/asio/ssl/context.hpp>
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -24,12 +25,16 @@ core::Result<ClientTarget> parse_client_target(std::string_view url, std::string
 // A TLS client context: system CA store plus an optional PEM file, TLS 1.2 or later, peer verification
 // unless turned off (tests). `error` is set when the trust store could not be loaded.
 struct TlsClientContext {
-  boost::asio::ssl::context ctx{boost::asio::ssl::context::tls_client};
+  mutable boost::asio::ssl::context ctx{boost::asio::ssl::context::tls_client};  // streams take it non-const
   std::string error;
   bool verify = true;
 
   TlsClientContext(bool verify_peer, const std::string& ca_file);
 };
+
+// One context per (verify, ca_file) for the whole process: loading the CA store costs milliseconds,
+// too much for every call's client, and an OpenSSL context is safe to share once configured.
+std::shared_ptr<const TlsClientContext> shared_tls_context(bool verify_peer, const std::string& ca_file);
 
 // Per connection, before the handshake: SNI for DNS names (RFC 6066 s3: never for address literals) and,
 // when verifying, the certificate check against the host name or address (RFC 6125).
