@@ -47,6 +47,8 @@ struct SpeechStopped {
   std::uint32_t utterance = 0;
   Verdict verdict = Verdict::silence;
   SteadyTime speech_end{};  // end_of_turn: when the caller's speech ended (the last VAD silence onset)
+  std::uint32_t turn = 0;   // end_of_turn: the turn number the caller's input gets
+  SteadyTime speech_start{};  // end_of_turn: the utterance's onset
 };
 
 // What the STT engine heard in utterance `utterance`: the whole text so far (not a delta).

@@ -157,6 +157,28 @@ std::optional<std::string> spoken_choice(Words ws) {
 
 }  // namespace
 
+bool completes_intent(const RulesSpec& rules, std::string_view text_in) {
+  Words ws = text::words(text_in);
+  if (ws.empty()) return false;
+  if (auto digits = spoken_choice(ws)) {
+    for (const auto& intent : rules.intents) {
+      if (!intent.dtmf.empty() && intent.dtmf == *digits) return true;
+    }
+  }
+  for (const auto& intent : rules.intents) {
+    for (const auto& phrase_text : intent.phrases) {
+      Words phrase = text::words(phrase_text);
+      // A phrase that ends in a slot is never complete: more digits may follow.
+      if (phrase.empty() || text::placeholder(phrase.back())) continue;
+      for (std::size_t start = 0; start < ws.size(); ++start) {
+        std::map<std::string, std::string> slots;
+        if (match_at(intent, phrase, ws, start, slots)) return true;
+      }
+    }
+  }
+  return false;
+}
+
 std::optional<IntentMatch> match_intent(const RulesSpec& rules, const AgentInput& input) {
   if (input.source == AgentInput::Source::dtmf) {
     std::string digits = input.text;

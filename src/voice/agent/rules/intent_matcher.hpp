@@ -24,4 +24,8 @@ struct IntentMatch {
 
 std::optional<IntentMatch> match_intent(const RulesSpec& rules, const AgentInput& input);
 
+// Whether `text` already holds a whole phrase of some intent (or its digit said aloud), other than
+// one ending in a slot (more digits may follow): the turn detector may end the turn early. Cheap and free of user regular expressions (safe on io).
+bool completes_intent(const RulesSpec& rules, std::string_view text);
+
 }  // namespace parley::voice
