@@ -89,10 +89,7 @@ class Exchange : public HttpStream, public std::enable_shared_from_this<Exchange
 
   void cancel() override {
     cancelled_ = true;
-    asio::dispatch(strand_, [self = shared_from_this()] {
-      self->handler_ = {};
-      self->finish({});
-    });
+    asio::dispatch(strand_, [self = shared_from_this()] { self->finish({}); });
   }
 
  private:
@@ -252,9 +249,10 @@ class Exchange : public HttpStream, public std::enable_shared_from_this<Exchange
     beast::error_code ignored;
     beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
     beast::get_lowest_layer(stream_).socket().close(ignored);
-    auto handler = std::move(handler_);
-    handler_ = {};
-    if (!cancelled_ && handler.on_end) handler.on_end(std::move(result));
+    // The handler may be what is running now (a callback that cancelled): free it once that returns.
+    auto end = std::move(handler_.on_end);
+    asio::post(strand_, [self = shared_from_this()] { self->handler_ = {}; });
+    if (!cancelled_ && end) end(std::move(result));
   }
 
   std::shared_ptr<HttpClient::Impl> client_;

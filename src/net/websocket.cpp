@@ -85,9 +85,8 @@ class Connection : public WebSocketChannel, public std::enable_shared_from_this<
     ws_.read_message_max(max_message_);
     ws_.control_callback([weak = this->weak_from_this()](websocket::frame_type kind, beast::string_view payload) {
       auto self = weak.lock();
-      if (self && kind == websocket::frame_type::pong && self->handler_) {
-        self->handler_->on_pong(std::string_view(payload.data(), payload.size()));
-      }
+      auto handler = self ? self->handler_ : nullptr;  // a copy: the handler may cancel us from inside
+      if (handler && kind == websocket::frame_type::pong) handler->on_pong(std::string_view(payload.data(), payload.size()));
     });
     open_ = true;
     auto handler = handler_;
@@ -167,7 +166,8 @@ class Connection : public WebSocketChannel, public std::enable_shared_from_this<
       if (ec) return self->on_error(ec);
       WebSocketMessage m{!self->ws_.got_text(), beast::buffers_to_string(self->buffer_.data())};
       self->buffer_.consume(self->buffer_.size());
-      if (self->handler_ && !self->cancelled_) self->handler_->on_message(std::move(m));
+      auto handler = self->handler_;  // a copy: the handler may cancel us from inside
+      if (handler && !self->cancelled_) handler->on_message(std::move(m));
       if (!self->ended_ && !self->cancelled_) self->read();
     });
   }
