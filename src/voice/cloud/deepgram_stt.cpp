@@ -16,6 +16,7 @@ namespace parley::voice::cloud {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+constexpr auto kLooseWordsMaxAge = std::chrono::milliseconds(kPreRollMs + 700);
 
 // The text Deepgram has given for one of our utterances: finalized segments plus the live interim one.
 struct Transcript {
@@ -83,8 +84,10 @@ class DeepgramStt final : public SttStream {
   }
 
   void begin_utterance(std::uint32_t id) override {
-    // Words Deepgram heard just before the VAD was sure belong to this utterance.
-    Transcript t = loose_ ? std::move(*loose_) : Transcript{};
+    // Words Deepgram heard just before the VAD was sure belong to this utterance; older ones were
+    // noise the VAD rightly ignored.
+    bool recent = loose_ && Clock::now() - loose_at_ < kLooseWordsMaxAge;
+    Transcript t = recent ? std::move(*loose_) : Transcript{};
     loose_.reset();
     t.id = id;
     current_ = std::move(t);
@@ -159,6 +162,7 @@ class DeepgramStt final : public SttStream {
     Transcript* target = closing_ ? &*closing_ : current_ ? &*current_ : nullptr;
     if (target == nullptr) {
       if (!loose_) loose_.emplace();
+      loose_at_ = Clock::now();
       target = &*loose_;
     }
     target->add(m);
@@ -232,6 +236,7 @@ class DeepgramStt final : public SttStream {
   std::optional<Transcript> current_;  // the open utterance
   std::optional<Transcript> closing_;  // ended, waiting for Deepgram's finalized text
   std::optional<Transcript> loose_;    // words heard while no utterance was open
+  Clock::time_point loose_at_;
   bool failed_ = false;
 };
 

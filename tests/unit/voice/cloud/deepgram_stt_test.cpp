@@ -18,7 +18,9 @@ class DeepgramSttTest : public ::testing::Test {
   }
 
   // An agent whose voice.stt is deepgram at the local server, with `extra` provider options.
-  std::unique_ptr<SttStream> open(const std::string& key, const std::string& extra = "") {
+  std::unique_ptr<SttStream> open(const std::string& key, const std::string& extra = "") { return open_with(key, extra, rec_); }
+
+  std::unique_ptr<SttStream> open_with(const std::string& key, const std::string& extra, SttListener& listener) {
     auto json = R"({"name":"a","voice":{"stt":{"provider":"deepgram","model":"nova-2","language":"en-US",)"
                 R"("base_url":"ws://127.0.0.1:)" + std::to_string(peer().port()) + "\"" + extra + "}}}";
     auto spec = parse_agent_spec(json, EngineKeys{.stt = key});
@@ -28,7 +30,7 @@ class DeepgramSttTest : public ::testing::Test {
     auto* factory = registry_.stt("deepgram");
     EXPECT_NE(factory, nullptr);
     return h_.on_io([&] {
-      auto s = (*factory)(h_.ctx, SttSetup{agent_, agent_.voice.stt}, rec_);
+      auto s = (*factory)(h_.ctx, SttSetup{agent_, agent_.voice.stt}, listener);
       EXPECT_TRUE(s) << s.error().message;
       return s ? std::move(*s) : nullptr;
     });
@@ -68,6 +70,33 @@ TEST_F(DeepgramSttTest, InterimResultsThenDeepgramsOwnEndpointGiveTheFinal) {
   EXPECT_FALSE(line_starting(peer(), R"(CLIENT {"type":"CloseStream"})").empty());
   EXPECT_TRUE(rec_.errors.empty());
   EXPECT_NEAR(rec_.seconds, 2.0, 0.01);
+}
+
+TEST_F(DeepgramSttTest, WordsJustBeforeTheUtteranceBelongToItButStaleOnesDoNot) {
+  auto s = open("good-key");
+  feed(*s, 20, true);  // Deepgram hears "i need" before the VAD opens the utterance
+  std::this_thread::sleep_for(200ms);  // Deepgram's interim results arrive while no utterance is open
+  EXPECT_TRUE(rec_.snapshot().empty());  // and are held back, not reported
+  h_.on_io([&] { s->begin_utterance(5); });
+  feed(*s, 55, true);
+  feed(*s, 25, false);
+  auto fin = rec_.wait_final(5);
+  ASSERT_TRUE(fin);
+  EXPECT_EQ(fin->text, "i need help with my order");
+  close(s);
+
+  SttRecorder stale;
+  auto t = open_with("good-key", "", stale);
+  feed(*t, 20, true);
+  feed(*t, 25, false);  // Deepgram finalizes "i need": noise the VAD ignored
+  std::this_thread::sleep_for(1200ms);
+  h_.on_io([&] { t->begin_utterance(6); });
+  feed(*t, 75, true);
+  feed(*t, 25, false);
+  auto fin2 = stale.wait_final(6);
+  ASSERT_TRUE(fin2);
+  EXPECT_EQ(fin2->text, "help with my order");
+  close(t);
 }
 
 TEST_F(DeepgramSttTest, FinalizeFlushesWhenDeepgramDidNotEndpoint) {
