@@ -12,9 +12,9 @@ namespace parley::test {
 
 class WsRecorder : public net::WebSocketHandler {
  public:
-  void on_open(std::shared_ptr<net::WebSocketChannel> channel) override {
+  // The channel is not kept: the test holds the one connect() returned (no reference cycle).
+  void on_open(std::shared_ptr<net::WebSocketChannel>) override {
     std::lock_guard lock(mu_);
-    channel_ = std::move(channel);
     opened_ = true;
     cv_.notify_all();
   }
@@ -32,7 +32,6 @@ class WsRecorder : public net::WebSocketHandler {
     std::lock_guard lock(mu_);
     close_ = close;
     ++closes_;
-    channel_.reset();
     cv_.notify_all();
   }
 
@@ -69,15 +68,10 @@ class WsRecorder : public net::WebSocketHandler {
     std::lock_guard lock(mu_);
     return opened_;
   }
-  std::shared_ptr<net::WebSocketChannel> channel() {
-    std::lock_guard lock(mu_);
-    return channel_;
-  }
 
  private:
   std::mutex mu_;
   std::condition_variable cv_;
-  std::shared_ptr<net::WebSocketChannel> channel_;
   bool opened_ = false;
   std::vector<net::WebSocketMessage> messages_;
   std::vector<std::string> pongs_;
