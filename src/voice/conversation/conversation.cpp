@@ -43,6 +43,7 @@ struct Conversation::Impl : std::enable_shared_from_this<Impl> {
         spec(std::move(s)),
         call(std::move(c)),
         ctx{deps.io, deps.pool, deps.http, call.call_id, deps.allow_private_targets},
+        deadlines(deps.deadlines),
         vars(call.context_json),
         max_timer(deps.io),
         life(Lifeline::create()) {}

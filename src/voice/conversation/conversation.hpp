@@ -30,6 +30,7 @@
 #include "voice/conversation/call_info.hpp"
 #include "voice/conversation/conversation_observer.hpp"
 #include "voice/engine/engine_registry.hpp"
+#include "voice/engine/fallback.hpp"
 
 namespace parley::voice {
 
@@ -41,6 +42,7 @@ struct ConversationDeps {
   CallControl& control;
   ConversationObserver& observer;
   bool allow_private_targets = false;  // EngineContext::allow_private_targets
+  EngineDeadlines deadlines{};         // per-engine deadlines before the fallback takes over
 };
 
 class Conversation {

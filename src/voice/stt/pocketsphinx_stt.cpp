@@ -2,6 +2,9 @@
 
 #include <boost/json.hpp>
 
+#include <spdlog/spdlog.h>
+
+#include "core/log.hpp"
 #include "core/serial_queue.hpp"
 #include "voice/engine/lifeline.hpp"
 #include "voice/stt/sphinx_recognizer.hpp"
@@ -33,6 +36,7 @@ struct Decoding {
   std::optional<SphinxConfig> config;  // built by the first job (the grammar needs the dictionary)
   std::optional<SphinxRecognizer> rec;
   std::string last_partial;
+  std::vector<float> cmn;  // this caller's cepstral mean, carried from utterance to utterance
 
   core::Status configure() {
     if (config) return {};
@@ -49,6 +53,7 @@ struct Decoding {
           c.search = SphinxSearch::grammar;
           c.jsgf = g->jsgf;
           c.garbage_words = g->garbage_words;
+          c.verify = true;
         }
       }
     }
@@ -63,6 +68,7 @@ struct Decoding {
       if (!r) return std::unexpected(r.error());
       rec.emplace(std::move(*r));
     }
+    rec->set_cepstral_mean(cmn);
     last_partial.clear();
     return rec->start();
   }
@@ -113,8 +119,11 @@ class PocketsphinxStream final : public SttStream {
     post_result([id](Decoding& d) -> core::Result<SttResult> {
       if (!d.rec) return SttResult{id, {}, true, -1.0F};
       auto h = d.rec->finish();
+      d.cmn = d.rec->cepstral_mean();
       d.rec.reset();  // the decoder goes back to the pool between utterances
       if (!h) return std::unexpected(h.error());
+      spdlog::debug("event=voice.stt_final engine=pocketsphinx utterance={} raw={} text={} verify_score={:.1f} seconds={:.2f}",
+                    id, core::log_value(h->raw), core::log_value(h->text), h->verify_score, h->audio_seconds);
       return SttResult{id, h->text, true, h->confidence};
     });
   }

@@ -3,11 +3,15 @@
 // from its intents (phrases, slots, DTMF digits said aloud) so a constrained recognizer hears only
 // those (docs/voice-pipeline.md "Grammar").
 //
-//   public <utt> = <intent> | <garbage>;
+//   public <utt> = <intent> [| <garbage>];
 //   <intent> = [<lead>] ( phrase | phrase <slot> ... | [press|option|number] <digit> ) [<tail>];
-//   <garbage> = <gw> [<gw> ...];   // out of grammar: common words that are in no phrase
-// A caller who says something else is absorbed by <garbage>; the recognizer removes garbage words
-// from its result, so the rules agent sees nothing it could match and answers with the fallback
+//   <garbage> = <gw>+;   // optional: common words that are in no phrase
+// Out of grammar: a grammar alone forces every utterance onto its closest phrase. Two remedies:
+//   - the <garbage> alternative absorbs other speech (garbage words are removed from results), but
+//     measured here it also absorbs short phrases ("goodbye" decodes as "good by", "one" as "on
+//     it") and pocketsphinx 5prealpha ignores JSGF weights, so it is off by default;
+//   - verification against a phone loop (SphinxConfig::verify), the default: see sphinx_recognizer.hpp.
+// Either way the rules agent sees nothing it could match and answers with the fallback reply
 // instead of a wrong intent.
 #include <functional>
 #include <string>
@@ -19,7 +23,7 @@
 namespace parley::voice {
 
 struct GrammarOptions {
-  bool garbage = true;  // the out-of-grammar alternative
+  bool garbage = false;  // the <garbage> alternative
   bool fillers = true;  // optional "please", "um", "yes" ... before and after a phrase
   double garbage_weight = 0.1;  // JSGF weight of <garbage> against 1 for <intent>
 };

@@ -34,6 +34,13 @@ enum class NarrowbandMode { none, fold, native8k };
 
 struct SphinxConfig {
   SphinxSearch search = SphinxSearch::lm;
+  // Out-of-grammar rejection (grammar search): the audio is also decoded by a free phone loop, and
+  // the grammar path's score per speech frame of the phone loop is compared with the loop's. Speech
+  // the grammar covers scores well above the loop (+5..+23 here), other speech far below (-23..+1):
+  // below `verify_threshold` the result is rejected (empty text, confidence < 0.5).
+  // docs/benchmarks.md has the measurements.
+  bool verify = false;
+  double verify_threshold = 3.0;
   std::string jsgf;                     // search == grammar
   std::vector<std::string> keyphrases;  // search == keyphrase
   double keyphrase_threshold = 1e-20;
@@ -44,7 +51,8 @@ struct SphinxConfig {
 struct SphinxHypothesis {
   std::string text;  // garbage words removed
   std::string raw;   // as decoded
-  float confidence = -1.0F;  // posterior probability of the hypothesis when the search provides one
+  float confidence = -1.0F;  // verify: logistic of the margin over the threshold; else the posterior if known
+  double verify_score = 0;   // verify: (grammar - phone loop) score per speech frame
   double audio_seconds = 0;
 };
 
@@ -60,6 +68,11 @@ class SphinxRecognizer {
   core::Status process(std::span<const std::int16_t> pcm16k);
   std::string partial();  // the hypothesis so far (garbage removed)
   core::Result<SphinxHypothesis> finish();
+
+  // The cepstral mean the front end adapted to during the last utterance; a call hands it to the
+  // recognizer of its next utterance (decoders are pooled across calls, their live CMN is not).
+  std::vector<float> cepstral_mean() const;
+  void set_cepstral_mean(const std::vector<float>& mean);
 
   // Whether the pronunciation dictionary has `word` (for grammar generation). Thread-safe.
   static bool knows(std::string_view word);

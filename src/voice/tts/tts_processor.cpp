@@ -19,6 +19,8 @@ void TtsProcessor::process(Frame frame, Direction dir) {
       return;
     }
     if (frame.is<Hangup>() || frame.is<Transfer>() || frame.is<Dtmf>() || frame.is<ToolResult>()) {
+      // The text before the frame is complete, even without a full stop: speak it first.
+      for (auto& s : splitter_.finish()) add_sentence(turn_, std::move(s));
       items_.push_back(Item{std::nullopt, turn_, 0, {}, true, std::move(frame), false});
       release();
       return;

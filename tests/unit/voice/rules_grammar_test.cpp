@@ -10,7 +10,7 @@
 using namespace parley::voice;
 
 TEST(RulesGrammar, GeneratedFromIntentsSlotsAndDigits) {
-  auto g = build_rules_grammar(test::support_agent().rules, &SphinxRecognizer::knows);
+  auto g = build_rules_grammar(test::support_agent().rules, &SphinxRecognizer::knows, GrammarOptions{true, true, 0.1});
   EXPECT_NE(g.jsgf.find("#JSGF V1.0;"), std::string::npos);
   EXPECT_NE(g.jsgf.find("( where is my order )"), std::string::npos) << g.jsgf;
   EXPECT_NE(g.jsgf.find("( my order number is <digits> )"), std::string::npos) << g.jsgf;
@@ -35,6 +35,8 @@ TEST(RulesGrammar, PhrasesWithUnknownWordsAreSkippedAndOptionsApply) {
   EXPECT_EQ(g.jsgf.find("<garbage>"), std::string::npos);
   EXPECT_EQ(g.jsgf.find("<lead>"), std::string::npos);
   EXPECT_TRUE(build_rules_grammar(RulesSpec{}, &SphinxRecognizer::knows).empty());
+  EXPECT_EQ(build_rules_grammar(test::support_agent().rules, &SphinxRecognizer::knows).jsgf.find("<garbage>"),
+            std::string::npos);  // off by default
 }
 
 TEST(RulesGrammar, StripGarbage) {

@@ -26,6 +26,7 @@ SphinxConfig grammar_config(const AgentSpec& agent, NarrowbandMode nb = Narrowba
   cfg.search = SphinxSearch::grammar;
   cfg.jsgf = g->jsgf;
   cfg.garbage_words = g->garbage_words;
+  cfg.verify = true;
   cfg.narrowband = nb;
   return cfg;
 }
@@ -48,9 +49,25 @@ TEST(SphinxRecognizer, GrammarOfARulesAgentRecognizesItsPhrasesSpokenByAnotherVo
   EXPECT_EQ(recognize(cfg, padded(test::speech("My order number is 4 2 7"))), "my order number is four two seven");
 }
 
-TEST(SphinxRecognizer, OutOfGrammarSpeechLeavesNoIntentWords) {
+TEST(SphinxRecognizer, OutOfGrammarSpeechIsRejectedByThePhoneLoop) {
   auto agent = test::support_agent();
   auto cfg = grammar_config(agent);
+  for (const char* oog : {"What will the weather be like tomorrow in the city", "cancel my subscription",
+                          "I would like to order a pizza"}) {
+    EXPECT_EQ(recognize(cfg, padded(test::speech(oog))), "") << oog;
+  }
+  // Short in-grammar phrases pass the same check.
+  EXPECT_EQ(recognize(cfg, padded(test::speech("goodbye"))), "goodbye");
+  EXPECT_EQ(recognize(cfg, padded(test::speech("press two"))), "press two");
+}
+
+TEST(SphinxRecognizer, GarbageAlternativeAbsorbsOtherSpeech) {
+  auto agent = test::support_agent();
+  auto g = SphinxRecognizer::rules_grammar(agent.rules, GrammarOptions{true, true, 0.1});
+  SphinxConfig cfg;
+  cfg.search = SphinxSearch::grammar;
+  cfg.jsgf = g->jsgf;
+  cfg.garbage_words = g->garbage_words;
   auto text = recognize(cfg, padded(test::speech("What will the weather be like tomorrow in the city")));
   for (const char* phrase : {"where is my order", "billing question", "goodbye", "speak to an agent"}) {
     EXPECT_EQ(text.find(phrase), std::string::npos) << text;

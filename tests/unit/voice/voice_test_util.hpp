@@ -2,12 +2,20 @@
 // Shared helpers for the voice tests: a rules agent, real synthesized speech, and frame feeding.
 #include <gtest/gtest.h>
 
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <chrono>
 #include <cstdint>
+#include <thread>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "core/worker_pool.hpp"
+#include "net/http_client.hpp"
 #include "voice/config/agent_spec.hpp"
+#include "voice/engine/engine_context.hpp"
 #include "voice/tts/flite_synth.hpp"
 
 namespace parley::voice::test {
@@ -58,5 +66,29 @@ inline std::vector<std::vector<std::int16_t>> frames_of(std::vector<std::int16_t
   for (std::size_t i = 0; i < pcm.size(); i += 320) out.emplace_back(pcm.begin() + i, pcm.begin() + i + 320);
   return out;
 }
+
+// An io_context the test thread runs, a real worker pool and HTTP client: the engines' context.
+struct EngineRig {
+  boost::asio::io_context io;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard{io.get_executor()};
+  parley::core::WorkerPool pool{2, 1024};
+  parley::net::HttpClient http{io};
+  EngineContext ctx{io, pool, http, "call_test", true};
+
+  // Runs io until pred() holds or `timeout` passes (real time); true when pred() held.
+  template <class Pred>
+  bool run_until(Pred pred, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    auto end = std::chrono::steady_clock::now() + timeout;
+    while (!pred()) {
+      if (std::chrono::steady_clock::now() > end) return false;
+      io.run_for(std::chrono::milliseconds(2));
+    }
+    return true;
+  }
+  template <class Duration>
+  void run_for(Duration d) {
+    io.run_for(d);
+  }
+};
 
 }  // namespace parley::voice::test
