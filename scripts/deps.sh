@@ -15,7 +15,8 @@ libs=(
 )
 peers=(
   sip-tester baresip baresip-core kamailio postgresql sqlite3 sox espeak-ng flite
-  chromium wrk curl iproute2 util-linux python3 python3-yaml python3-pytest python3-numpy tzdata procps
+  chromium wrk curl iproute2 util-linux python3 python3-yaml python3-pytest python3-numpy python3-websockets tzdata
+  procps openssl
 )
 bench_only=(libosip2-dev libsofia-sip-ua-dev)
 

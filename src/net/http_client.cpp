@@ -7,12 +7,14 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <boost/url/parse.hpp>
 #include <fmt/format.h>
-#include <openssl/ssl.h>
 
+#include <array>
+#include <atomic>
 #include <cctype>
 #include <future>
+
+#include "net/detail/client_target.hpp"
 
 namespace parley::net {
 namespace asio = boost::asio;
@@ -30,33 +32,6 @@ bool iequals(std::string_view a, std::string_view b) {
     if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
   }
   return true;
-}
-
-struct Target {
-  bool tls = false;
-  std::string host;  // without IPv6 brackets
-  std::string port;
-  std::string host_header;
-  std::string path_and_query;
-};
-
-core::Result<Target> parse_target(std::string_view url) {
-  auto u = boost::urls::parse_absolute_uri(url);
-  if (!u) return core::fail(core::Errc::invalid_argument, "not an absolute URL");
-  Target t;
-  if (u->scheme() == "https") {
-    t.tls = true;
-  } else if (u->scheme() != "http") {
-    return core::fail(core::Errc::invalid_argument, "URL scheme must be http or https");
-  }
-  if (u->has_userinfo()) return core::fail(core::Errc::invalid_argument, "credentials in the URL are not supported");
-  t.host = std::string(u->host_address());
-  if (t.host.empty()) return core::fail(core::Errc::invalid_argument, "URL has no host");
-  t.port = u->has_port() ? std::string(u->port()) : (t.tls ? "443" : "80");
-  t.host_header = std::string(u->encoded_host_and_port());
-  t.path_and_query = u->encoded_path().empty() ? "/" : std::string(u->encoded_path());
-  if (u->has_query()) t.path_and_query += "?" + std::string(u->encoded_query());
-  return t;
 }
 
 bool valid_token(std::string_view method) {
@@ -79,42 +54,42 @@ std::optional<std::string_view> HttpClientResponse::header(std::string_view name
 struct HttpClient::Impl {
   asio::io_context& io;
   HttpClientOptions options;
-  ssl::context tls{ssl::context::tls_client};
-  std::string tls_error;  // set when the trust store could not be loaded
+  std::shared_ptr<const detail::TlsClientContext> tls_;
+  const detail::TlsClientContext& tls;
 
-  Impl(asio::io_context& io_, HttpClientOptions opts) : io(io_), options(std::move(opts)) {
-    beast::error_code ec;
-    tls.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                    ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
-    tls.set_default_verify_paths(ec);
-    if (ec) tls_error = "cannot load the system CA store: " + ec.message();
-    if (!options.ca_file.empty()) {
-      tls.load_verify_file(options.ca_file, ec);
-      if (ec) tls_error = "cannot load " + options.ca_file + ": " + ec.message();
-    }
-    tls.set_verify_mode(options.verify_tls ? ssl::verify_peer : ssl::verify_none);
-  }
+  Impl(asio::io_context& io_, HttpClientOptions opts)
+      : io(io_),
+        options(std::move(opts)),
+        tls_(detail::shared_tls_context(options.verify_tls, options.ca_file)),
+        tls(*tls_) {}
 };
 
 namespace {
 
-// One request from resolve to response. A single timer enforces the connect deadline, then the total
-// deadline; when it fires it closes the socket, which aborts whatever operation is pending.
-class Exchange : public std::enable_shared_from_this<Exchange> {
+// One request from resolve to the end of the response body. A single timer enforces the connect
+// deadline, then the total deadline and the idle deadline; when it fires it closes the socket, which
+// aborts whatever operation is pending. The body is handed out in chunks as it arrives.
+class Exchange : public HttpStream, public std::enable_shared_from_this<Exchange> {
  public:
-  Exchange(std::shared_ptr<HttpClient::Impl> client, HttpClientRequest req, Target target, HttpClient::Callback done)
+  Exchange(std::shared_ptr<HttpClient::Impl> client, HttpClientRequest req, detail::ClientTarget target,
+           HttpStreamHandler handler)
       : client_(std::move(client)),
         req_(std::move(req)),
         target_(std::move(target)),
-        done_(std::move(done)),
+        handler_(std::move(handler)),
         strand_(asio::make_strand(client_->io)),
         resolver_(strand_),
-        stream_(strand_, client_->tls),
+        stream_(strand_, client_->tls.ctx),
         timer_(strand_),
         started_(Clock::now()) {}
 
   void start() {
     asio::dispatch(strand_, [self = shared_from_this()] { self->resolve(); });
+  }
+
+  void cancel() override {
+    cancelled_ = true;
+    asio::dispatch(strand_, [self = shared_from_this()] { self->finish({}); });
   }
 
  private:
@@ -132,7 +107,17 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     });
   }
 
+  // While reading the response: the total deadline, or sooner the idle deadline from now.
+  void arm_read() {
+    auto at = total_deadline();
+    if (req_.idle_timeout.count() > 0 && Clock::now() + req_.idle_timeout < at) {
+      return arm(Clock::now() + req_.idle_timeout, "idle");
+    }
+    arm(at, "exchange");
+  }
+
   void resolve() {
+    if (cancelled_) return;
     arm(std::min(started_ + req_.connect_timeout, total_deadline()), "connect");
     resolver_.async_resolve(target_.host, target_.port,
                             [self = shared_from_this()](beast::error_code ec, tcp::resolver::results_type results) {
@@ -151,18 +136,12 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   }
 
   void handshake() {
-    if (!client_->tls_error.empty()) {
-      return finish(core::fail(core::Errc::unavailable, client_->tls_error));
+    if (!client_->tls.error.empty()) return finish(core::fail(core::Errc::unavailable, client_->tls.error));
+    if (auto ok = detail::prepare_tls_connection(stream_.native_handle(), target_.host, client_->tls.verify); !ok) {
+      return finish(ok);
     }
-    beast::error_code ec;
-    asio::ip::make_address(target_.host, ec);
-    // RFC 6066 s3: SNI carries DNS names only, never address literals.
-    if (ec && !SSL_set_tlsext_host_name(stream_.native_handle(), target_.host.c_str())) {
-      return finish(core::fail(core::Errc::unavailable, "cannot set TLS server name"));
-    }
-    if (client_->options.verify_tls) stream_.set_verify_callback(ssl::host_name_verification(target_.host));
-    stream_.async_handshake(ssl::stream_base::client, [self = shared_from_this()](beast::error_code ec2) {
-      if (ec2) return self->fail(ec2, "tls_handshake");
+    stream_.async_handshake(ssl::stream_base::client, [self = shared_from_this()](beast::error_code ec) {
+      if (ec) return self->fail(ec, "tls_handshake");
       self->write();
     });
   }
@@ -187,7 +166,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     }
     auto on_write = [self = shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec) return self->fail(ec, "write");
-      self->read();
+      self->read_head();
     };
     if (target_.tls) {
       http::async_write(stream_, request_, std::move(on_write));
@@ -196,24 +175,52 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     }
   }
 
-  void read() {
+  template <class Op>
+  void with_stream(Op&& op) {
+    if (target_.tls) {
+      op(stream_);
+    } else {
+      op(stream_.next_layer());
+    }
+  }
+
+  void read_head() {
     auto limit = req_.max_response_bytes;
     parser_.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(limit, 1u << 20)));
     parser_.body_limit(limit);
-    auto on_read = [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec) return self->fail(ec, "read");
-      auto& msg = self->parser_.get();
-      HttpClientResponse res;
-      res.status = static_cast<int>(msg.result_int());
-      for (const auto& f : msg) res.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
-      res.body = std::move(msg.body());
-      self->finish(std::move(res));
-    };
-    if (target_.tls) {
-      http::async_read(stream_, buffer_, parser_, std::move(on_read));
-    } else {
-      http::async_read(stream_.next_layer(), buffer_, parser_, std::move(on_read));
-    }
+    arm_read();
+    with_stream([this](auto& s) {
+      http::async_read_header(s, buffer_, parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        if (ec) return self->fail(ec, "read");
+        auto& msg = self->parser_.get();
+        HttpClientResponse head;
+        head.status = static_cast<int>(msg.result_int());
+        for (const auto& f : msg) head.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+        if (self->handler_.on_head) self->handler_.on_head(head);
+        if (self->finished_) return;
+        if (self->parser_.is_done()) return self->finish({});
+        self->read_body();
+      });
+    });
+  }
+
+  void read_body() {
+    arm_read();
+    auto& body = parser_.get().body();
+    body.data = chunk_.data();
+    body.size = chunk_.size();
+    with_stream([this](auto& s) {
+      // read_some: back as soon as some body arrived, not when the buffer is full.
+      http::async_read_some(s, buffer_, parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        if (ec == http::error::need_buffer) ec = {};
+        if (ec) return self->fail(ec, "read");
+        std::size_t got = self->chunk_.size() - self->parser_.get().body().size;
+        if (got > 0 && self->handler_.on_body) self->handler_.on_body(std::string_view(self->chunk_.data(), got));
+        if (self->finished_) return;
+        if (self->parser_.is_done()) return self->finish({});
+        self->read_body();
+      });
+    });
   }
 
   void fail(beast::error_code ec, std::string_view step) {
@@ -226,36 +233,50 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
       return finish(core::fail(core::Errc::too_large, fmt::format("HTTP response from {} exceeds {} bytes",
                                                                   target_.host_header, req_.max_response_bytes)));
     }
+    if (ec == http::error::partial_message || (parser_.is_header_done() && ec == asio::error::eof)) {
+      return finish(core::fail(core::Errc::unavailable,
+                               fmt::format("HTTP response from {} was cut short: {}", target_.host_header, ec.message())));
+    }
     finish(core::fail(core::Errc::unavailable,
                       fmt::format("HTTP request to {} failed ({}): {}", target_.host_header, step, ec.message())));
   }
 
-  void finish(core::Result<HttpClientResponse> result) {
+  void finish(core::Status result) {
     if (finished_) return;
     finished_ = true;
     timer_.cancel();
+    resolver_.cancel();
     beast::error_code ignored;
     beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
     beast::get_lowest_layer(stream_).socket().close(ignored);
-    auto done = std::move(done_);
-    done(std::move(result));
+    // The handler may be what is running now (a callback that cancelled): free it once that returns.
+    auto end = std::move(handler_.on_end);
+    asio::post(strand_, [self = shared_from_this()] { self->handler_ = {}; });
+    if (!cancelled_ && end) end(std::move(result));
   }
 
   std::shared_ptr<HttpClient::Impl> client_;
   HttpClientRequest req_;
-  Target target_;
-  HttpClient::Callback done_;
+  detail::ClientTarget target_;
+  HttpStreamHandler handler_;
   asio::strand<asio::io_context::executor_type> strand_;
   tcp::resolver resolver_;
   beast::ssl_stream<beast::tcp_stream> stream_;
   asio::steady_timer timer_;
   Clock::time_point started_;
   std::string_view phase_ = "connect";
+  std::atomic<bool> cancelled_{false};
   bool timed_out_ = false;
   bool finished_ = false;
   beast::flat_buffer buffer_;
   http::request<http::string_body> request_;
-  http::response_parser<http::string_body> parser_;
+  http::response_parser<http::buffer_body> parser_;
+  std::array<char, 16384> chunk_{};
+};
+
+struct RefusedStream : HttpStream {
+  std::atomic<bool> cancelled{false};
+  void cancel() override { cancelled = true; }
 };
 
 }  // namespace
@@ -265,19 +286,37 @@ HttpClient::HttpClient(asio::io_context& io, HttpClientOptions options)
 
 HttpClient::~HttpClient() = default;
 
-void HttpClient::async_send(HttpClientRequest request, Callback done) {
-  auto target = parse_target(request.url);
+std::shared_ptr<HttpStream> HttpClient::async_stream(HttpClientRequest request, HttpStreamHandler handler) {
+  auto target = detail::parse_client_target(request.url, "http", "https");
+  core::Status invalid;
   if (!target) {
-    auto error = core::fail(core::Errc::invalid_argument, "invalid URL: " + target.error().message);
-    asio::post(impl_->io, [done = std::move(done), error]() { done(error); });
-    return;
+    invalid = core::fail(core::Errc::invalid_argument, "invalid URL: " + target.error().message);
+  } else if (!valid_token(request.method)) {
+    invalid = core::fail(core::Errc::invalid_argument, "invalid HTTP method");
   }
-  if (!valid_token(request.method)) {
-    auto error = core::fail(core::Errc::invalid_argument, "invalid HTTP method");
-    asio::post(impl_->io, [done = std::move(done), error]() { done(error); });
-    return;
+  if (!invalid.has_value()) {
+    // Refused before any I/O: the error still arrives on the io_context, like every other outcome.
+    auto refused = std::make_shared<RefusedStream>();
+    asio::post(impl_->io, [refused, end = std::move(handler.on_end), invalid]() {
+      if (!refused->cancelled && end) end(invalid);
+    });
+    return refused;
   }
-  std::make_shared<Exchange>(impl_, std::move(request), std::move(*target), std::move(done))->start();
+  auto exchange = std::make_shared<Exchange>(impl_, std::move(request), std::move(*target), std::move(handler));
+  exchange->start();
+  return exchange;
+}
+
+void HttpClient::async_send(HttpClientRequest request, Callback done) {
+  auto response = std::make_shared<HttpClientResponse>();
+  HttpStreamHandler h;
+  h.on_head = [response](const HttpClientResponse& head) { *response = head; };
+  h.on_body = [response](std::string_view chunk) { response->body.append(chunk); };
+  h.on_end = [response, done = std::move(done)](core::Status end) {
+    if (!end) return done(std::unexpected(std::move(end.error())));
+    done(std::move(*response));
+  };
+  async_stream(std::move(request), std::move(h));
 }
 
 core::Result<HttpClientResponse> HttpClient::send(HttpClientRequest request) {

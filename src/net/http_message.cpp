@@ -104,4 +104,18 @@ std::string json_error_body(std::string_view code, std::string_view message, std
   return fmt::format(R"({{"error":{{"code":"{}","message":"{}","field":"{}"}}}})", esc(code), esc(message), esc(field));
 }
 
+core::Errc errc_for_http_status(int status) noexcept {
+  using core::Errc;
+  switch (status) {
+    case 401: return Errc::unauthorized;
+    case 403: return Errc::forbidden;
+    case 404: return Errc::not_found;
+    case 408:
+    case 504: return Errc::timeout;
+    case 413: return Errc::too_large;
+    case 429: return Errc::rate_limited;
+    default: return status >= 400 && status < 500 ? Errc::invalid_argument : Errc::unavailable;
+  }
+}
+
 }  // namespace parley::net

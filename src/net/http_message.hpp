@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/error.hpp"
+
 namespace parley::net {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
@@ -43,5 +45,10 @@ std::string json_error_body(std::string_view code, std::string_view message, std
 // Returns nullopt on a bad percent escape.
 std::optional<std::vector<std::pair<std::string, std::string>>> parse_query(std::string_view query);
 std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
+
+// How a remote service's HTTP error status classifies as a Parley error: 401 unauthorized,
+// 403 forbidden, 404 not_found, 408/504 timeout, 413 too_large, 429 rate_limited, other 4xx
+// invalid_argument, 5xx and anything else unavailable.
+core::Errc errc_for_http_status(int status) noexcept;
 
 }  // namespace parley::net

@@ -15,6 +15,7 @@
 
 #include "core/ids.hpp"
 #include "core/log.hpp"
+#include "net/detail/websocket_session.hpp"
 
 namespace parley::net {
 namespace asio = boost::asio;
@@ -34,6 +35,28 @@ bool acceptable_request_id(std::string_view id) {
   return true;
 }
 
+bool has_token(std::string_view list, std::string_view token) {
+  // A comma-separated header value holding `token`, compared case-insensitively (RFC 9110 s7.8).
+  while (!list.empty()) {
+    auto comma = list.find(',');
+    auto item = list.substr(0, comma);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    bool same = item.size() == token.size() && std::equal(item.begin(), item.end(), token.begin(), [](char a, char b) {
+                  return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+                });
+    if (same) return true;
+    list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+  }
+  return false;
+}
+
+struct WebSocketRoute {
+  std::string prefix;
+  WebSocketUpgradeHandler handler;
+  WebSocketRouteOptions options;
+};
+
 }  // namespace
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
@@ -48,6 +71,16 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   std::atomic<int> active{0};
   std::mutex sessions_mu;
   std::set<std::weak_ptr<Session>, std::owner_less<std::weak_ptr<Session>>> sessions;
+  std::vector<WebSocketRoute> websocket_routes;  // fixed before start()
+  std::set<std::weak_ptr<WebSocketChannel>, std::owner_less<std::weak_ptr<WebSocketChannel>>> websockets;
+
+  const WebSocketRoute* websocket_route(std::string_view path) const {
+    const WebSocketRoute* best = nullptr;
+    for (const auto& r : websocket_routes) {
+      if (path.starts_with(r.prefix) && (!best || r.prefix.size() > best->prefix.size())) best = &r;
+    }
+    return best;
+  }
 
   Impl(IoRuntime& io_, core::WorkerPool& pool_, HttpServerOptions opts, HttpHandler h)
       : io(io_), pool(pool_), options(std::move(opts)), handler(std::move(h)), acceptor(io_.at(0)) {}
@@ -55,18 +88,19 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   class Session : public std::enable_shared_from_this<Session> {
    public:
     Session(std::shared_ptr<Impl> server, tcp::socket socket)
-        : server_(std::move(server)), stream_(std::move(socket)) {
+        : server_(std::move(server)), stream_(std::move(socket)), executor_(stream_.get_executor()) {
       beast::error_code ec;
       auto ep = stream_.socket().remote_endpoint(ec);
       remote_ = ec ? "unknown" : ep.address().to_string();
     }
     ~Session() { --server_->active; }
 
-    void start() { asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); }); }
+    void start() { asio::dispatch(executor_, [self = shared_from_this()] { self->read(); }); }
 
     // Called on stop: an idle connection closes now, a busy one after its response.
     void close_if_idle() {
-      asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      asio::post(executor_, [self = shared_from_this()] {
+        if (self->upgraded_) return;  // the WebSocket connection owns the stream now
         if (self->reading_ && (!self->parser_ || !self->parser_->got_some())) {
           beast::error_code ec;
           self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
@@ -117,6 +151,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
       req.path = std::move(*path);
       req.query = std::move(*query);
 
+      if (const auto* route = server_->websocket_route(req.path)) return upgrade(*route, std::move(req));
+
       auto self = shared_from_this();
       auto job = [self, req = std::make_shared<HttpRequest>(std::move(req))]() mutable {
         HttpResponse res;
@@ -127,9 +163,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
                         core::log_value(e.what()));
           res = HttpResponse{500, {}, json_error_body("internal_error", "internal server error")};
         }
-        asio::post(self->stream_.get_executor(), [self, req, res = std::move(res)]() mutable {
-          self->write(*req, std::move(res));
-        });
+        asio::post(self->executor_, [self, req, res = std::move(res)]() mutable { self->write(*req, std::move(res)); });
       };
       if (!server_->pool.try_submit(std::move(job))) {
         HttpRequest shed;
@@ -139,6 +173,58 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         HttpResponse res{503, {{"Retry-After", "1"}}, json_error_body("unavailable", "server is overloaded, retry")};
         write(shed, std::move(res));
       }
+    }
+
+    // RFC 6455 s4.2.1: an upgrade is a GET with "Upgrade: websocket" and "Connection: Upgrade"; Beast's
+    // accept checks the rest (key, version) and answers 400/426 itself.
+    void upgrade(const WebSocketRoute& route, HttpRequest req) {
+      bool is_upgrade = req.method == "GET" && has_token(req.header("Upgrade").value_or(""), "websocket") &&
+                        has_token(req.header("Connection").value_or(""), "upgrade");
+      if (!is_upgrade) {
+        HttpResponse res{426, {{"Upgrade", "websocket"}, {"Connection", "Upgrade"}},
+                         json_error_body("upgrade_required", "this path takes a WebSocket upgrade")};
+        return write(req, std::move(res));
+      }
+      auto self = shared_from_this();
+      auto job = [self, &route, req = std::make_shared<HttpRequest>(std::move(req))]() mutable {
+        WebSocketUpgrade decision;
+        try {
+          decision = route.handler(*req);
+        } catch (const std::exception& e) {
+          spdlog::error("event=http.upgrade_exception request_id={} error={}", req->request_id, core::log_value(e.what()));
+          decision = WebSocketUpgrade{nullptr, HttpResponse{500, {}, json_error_body("internal_error", "internal server error")}};
+        }
+        asio::post(self->executor_, [self, &route, req, decision = std::move(decision)]() mutable {
+          self->hand_over(route, std::move(*req), std::move(decision));
+        });
+      };
+      if (!server_->pool.try_submit(std::move(job))) {
+        keep_alive_ = false;
+        write(req, HttpResponse{503, {{"Retry-After", "1"}}, json_error_body("unavailable", "server is overloaded, retry")});
+      }
+    }
+
+    void hand_over(const WebSocketRoute& route, HttpRequest req, WebSocketUpgrade decision) {
+      if (!decision.handler || server_->stopping) {
+        if (!decision.handler) {
+          keep_alive_ = false;
+          return write(req, std::move(decision.refusal));
+        }
+        return respond_error(std::move(req), 503, "unavailable", "server is shutting down");
+      }
+      auto ms = std::chrono::duration<double, std::milli>(Clock::now() - started_).count();
+      spdlog::info("event=http.websocket_upgrade request_id={} path={} status=101 duration_ms={:.2f} remote={}",
+                   req.request_id, core::log_value(req.path), ms, remote_);
+      upgraded_ = true;
+      detail::WebSocketServerLimits limits;
+      limits.max_message_bytes = route.options.max_message_bytes;
+      limits.idle_timeout = route.options.idle_timeout;
+      limits.handshake_timeout = server_->options.request_timeout;
+      auto channel = detail::accept_websocket(std::move(stream_), parser_->release(), std::move(req),
+                                              std::move(decision.handler), limits, shared_from_this());
+      std::lock_guard lock(server_->sessions_mu);
+      if (server_->websockets.size() > 1024) std::erase_if(server_->websockets, [](const auto& w) { return w.expired(); });
+      server_->websockets.insert(channel);
     }
 
     void reject_malformed(beast::error_code ec) {
@@ -196,6 +282,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
 
     std::shared_ptr<Impl> server_;
     beast::tcp_stream stream_;
+    asio::any_io_executor executor_;  // the connection's I/O thread (still valid once the stream moved away)
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     std::string remote_;
@@ -203,6 +290,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     std::uint64_t requests_ = 0;
     bool keep_alive_ = false;
     bool reading_ = false;
+    bool upgraded_ = false;
   };
 
   void accept() {
@@ -256,6 +344,11 @@ core::Status HttpServer::start() {
   return {};
 }
 
+void HttpServer::add_websocket_route(std::string path_prefix, WebSocketUpgradeHandler handler,
+                                     WebSocketRouteOptions options) {
+  impl_->websocket_routes.push_back({std::move(path_prefix), std::move(handler), options});
+}
+
 std::uint16_t HttpServer::port() const {
   beast::error_code ec;
   auto ep = impl_->acceptor.local_endpoint(ec);
@@ -275,8 +368,17 @@ void HttpServer::stop(std::chrono::milliseconds drain) {
       if (auto s = w.lock()) live.push_back(std::move(s));
     }
   }
+  std::vector<std::shared_ptr<WebSocketChannel>> sockets;
+  {
+    std::lock_guard lock(impl_->sessions_mu);
+    for (auto& w : impl_->websockets) {
+      if (auto s = w.lock()) sockets.push_back(std::move(s));
+    }
+  }
   for (auto& s : live) s->close_if_idle();
+  for (auto& s : sockets) s->close(kWsGoingAway, "server shutting down");
   live.clear();
+  sockets.clear();
   auto deadline = Clock::now() + drain;
   while (impl_->active.load() > 0 && Clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));

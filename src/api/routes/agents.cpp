@@ -18,16 +18,104 @@ constexpr std::string_view kTtsProviders[] = {"flite", "espeak", "openai", "elev
 constexpr std::string_view kSttProviders[] = {"pocketsphinx", "deepgram", "openai"};
 constexpr std::string_view kTtsFields[] = {"provider", "model", "voice"};
 constexpr std::string_view kSttFields[] = {"provider", "model", "language"};
+// Cloud engine members beyond the strings above (docs/cloud-engines.md).
+constexpr std::string_view kTtsCloudFields[] = {"base_url", "timeout_ms", "idle_timeout_ms"};
+constexpr std::string_view kSttCloudFields[] = {"base_url",   "timeout_ms",          "endpointing_ms", "utterance_end_ms",
+                                                "smart_format", "finalize_timeout_ms", "keepalive_ms"};
+constexpr std::string_view kLlmFields[] = {"provider", "model",      "base_url",        "temperature", "max_tokens",
+                                           "tools",    "timeout_ms", "idle_timeout_ms", "stream_usage"};
+constexpr std::string_view kBuiltinTools[] = {"end_call", "transfer_call", "send_dtmf"};
 constexpr std::string_view kLlmProviders[] = {"openai", "groq", "ollama", "vllm", "llama_cpp"};
 
 const SecretSlot kSecretSlots[] = {
     {{"llm"}, "api_key", "llm"}, {{"voice", "tts"}, "api_key", "tts"}, {{"voice", "stt"}, "api_key", "stt"}};
 
-core::Status check_url(const Fields& f, std::string_view key, bool required = false) {
+core::Status check_url(const Fields& f, std::string_view key, bool required = false, bool websocket_ok = false) {
   auto v = f.string(key, 2000, required);
   if (!v) return std::unexpected(v.error());
-  if (*v && !(v->value().starts_with("http://") || v->value().starts_with("https://"))) {
-    return fail(Errc::validation, f.field(key) + " must be an http:// or https:// URL", f.field(key));
+  if (!*v) return {};
+  const auto& url = v->value();
+  bool http = url.starts_with("http://") || url.starts_with("https://");
+  bool ws = url.starts_with("ws://") || url.starts_with("wss://");
+  if (!http && !(websocket_ok && ws)) {
+    return fail(Errc::validation, f.field(key) + (websocket_ok ? " must be an http(s):// or ws(s):// URL" : " must be an http:// or https:// URL"),
+                f.field(key));
+  }
+  return {};
+}
+
+// Durations and switches that tune cloud engines; each is optional.
+core::Status check_engine_tuning(const Fields& f) {
+  for (auto k : {"timeout_ms", "idle_timeout_ms", "finalize_timeout_ms", "keepalive_ms"}) {
+    if (auto r = f.integer(k, 50, 120000); !r) return std::unexpected(r.error());
+  }
+  if (auto r = f.integer("endpointing_ms", 10, 10000); !r) return std::unexpected(r.error());
+  if (auto r = f.integer("utterance_end_ms", 1000, 5000); !r) return std::unexpected(r.error());
+  for (auto k : {"smart_format", "stream_usage"}) {
+    if (auto r = f.boolean(k); !r) return std::unexpected(r.error());
+  }
+  return {};
+}
+
+// llm.tools: "end_call", "send_dtmf", {"name":"transfer_call","targets":[...]}, or an HTTP tool
+// {"name","description","parameters","url","headers","timeout_ms"} (docs/cloud-engines.md).
+core::Status check_tools(const Fields& lf) {
+  auto tools = lf.array("tools", 32);
+  if (!tools) return std::unexpected(tools.error());
+  if (!*tools) return {};
+  for (std::size_t i = 0; i < (*tools)->size(); ++i) {
+    std::string path = "llm.tools[" + std::to_string(i) + "]";
+    const auto& item = (**tools)[i];
+    auto builtin = [](std::string_view n) {
+      return std::find(std::begin(kBuiltinTools), std::end(kBuiltinTools), n) != std::end(kBuiltinTools);
+    };
+    if (item.is_string()) {
+      if (item.get_string() == "transfer_call") {
+        return fail(Errc::validation, path + ": transfer_call needs {\"name\":\"transfer_call\",\"targets\":[...]}", path);
+      }
+      if (!builtin(item.get_string())) return fail(Errc::validation, path + " must be end_call, send_dtmf or an object", path);
+      continue;
+    }
+    if (!item.is_object()) return fail(Errc::validation, path + " must be a string or an object", path);
+    Fields t(item.get_object(), path);
+    auto name = t.string("name", 64, true);
+    if (!name) return std::unexpected(name.error());
+    const auto& n = **name;
+    if (n.empty() || n.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != std::string::npos) {
+      return fail(Errc::validation, path + ".name must match ^[a-zA-Z0-9_-]{1,64}$", path + ".name");
+    }
+    if (n == "transfer_call") {
+      if (auto r = t.only({"name", "targets"}); !r) return r;
+      auto targets = t.array("targets", 50);
+      if (!targets) return std::unexpected(targets.error());
+      bool ok = *targets && !(*targets)->empty();
+      for (const auto& v : ok ? **targets : json::array{}) {
+        ok = ok && v.is_string() && (v.get_string().starts_with("sip:") || v.get_string().starts_with("sips:") ||
+                                     v.get_string().starts_with("tel:") || v.get_string().starts_with("+"));
+      }
+      if (!ok) return fail(Errc::validation, path + ".targets must list sip:, sips:, tel: or +E.164 targets", path + ".targets");
+      continue;
+    }
+    if (builtin(n)) {
+      if (auto r = t.only({"name"}); !r) return r;
+      continue;
+    }
+    if (auto r = t.only({"name", "description", "parameters", "url", "headers", "timeout_ms"}); !r) return r;
+    if (auto r = check_url(t, "url", true); !r) return r;
+    if (auto r = t.string("description", 1000); !r) return std::unexpected(r.error());
+    if (auto r = t.integer("timeout_ms", 100, 30000); !r) return std::unexpected(r.error());
+    auto params = t.object("parameters");
+    if (!params) return std::unexpected(params.error());
+    if (*params && (**params).contains("type") && (**params).at("type") != "object") {
+      return fail(Errc::validation, path + ".parameters must be a JSON schema of type object", path + ".parameters");
+    }
+    auto headers = t.object("headers");
+    if (!headers) return std::unexpected(headers.error());
+    for (const auto& [k, v] : headers->value_or(json::object{})) {
+      if (!v.is_string() || k.empty() || k.size() > 100 || v.get_string().size() > 2000) {
+        return fail(Errc::validation, path + ".headers must map names to strings", path + ".headers");
+      }
+    }
   }
   return {};
 }
@@ -169,15 +257,21 @@ Result<json::object> normalize(json::object in) {
     std::string_view key;
     std::span<const std::string_view> providers;
     std::span<const std::string_view> fields;
+    std::span<const std::string_view> cloud_fields;
     std::string_view default_provider;
   };
-  const Engine engines[] = {{"tts", kTtsProviders, kTtsFields, "flite"}, {"stt", kSttProviders, kSttFields, "pocketsphinx"}};
+  const Engine engines[] = {{"tts", kTtsProviders, kTtsFields, kTtsCloudFields, "flite"},
+                            {"stt", kSttProviders, kSttFields, kSttCloudFields, "pocketsphinx"}};
   for (const Engine& e : engines) {
     auto obj = vf.object(e.key);
     if (!obj) return std::unexpected(obj.error());
     json::object o = obj->value_or(json::object{});
     Fields ef(o, "voice." + std::string(e.key));
-    if (auto r = ef.only(e.fields); !r) return std::unexpected(r.error());
+    std::vector<std::string_view> known(e.fields.begin(), e.fields.end());
+    known.insert(known.end(), e.cloud_fields.begin(), e.cloud_fields.end());
+    if (auto r = ef.only(known); !r) return std::unexpected(r.error());
+    if (auto r = check_url(ef, "base_url", false, e.key == "stt"); !r) return std::unexpected(r.error());
+    if (auto r = check_engine_tuning(ef); !r) return std::unexpected(r.error());
     auto provider = ef.one_of("provider", e.providers);
     if (!provider) return std::unexpected(provider.error());
     for (auto k : e.fields) {
@@ -204,7 +298,9 @@ Result<json::object> normalize(json::object in) {
   if (chosen == "llm") {
     if (!*llm) return fail(Errc::validation, "llm is required when engine is llm", "llm");
     Fields lf(**llm, "llm");
-    if (auto r = lf.only({"provider", "model", "base_url", "temperature", "max_tokens"}); !r) return std::unexpected(r.error());
+    if (auto r = lf.only(kLlmFields); !r) return std::unexpected(r.error());
+    if (auto r = check_engine_tuning(lf); !r) return std::unexpected(r.error());
+    if (auto r = check_tools(lf); !r) return std::unexpected(r.error());
     auto provider = lf.one_of("provider", kLlmProviders, true);
     if (!provider) return std::unexpected(provider.error());
     if (auto r = lf.string("model", 200, true); !r) return std::unexpected(r.error());

@@ -1,0 +1,19 @@
+#pragma once
+// Small PCM16 helpers the engines share: whole-buffer resampling to 16 kHz (media's streaming
+// resampler, with its filter tail flushed), and level measurements.
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace parley::voice::audio {
+
+// The whole of `in` (mono, `in_rate` Hz) at 16 kHz: in.size() * 16000 / in_rate samples, aligned
+// (the resampler's delay is removed). A copy when in_rate is 16000.
+core::Result<std::vector<std::int16_t>> to_16k(std::span<const std::int16_t> in, int in_rate);
+
+// Root mean square level in dBFS (full scale sine = -3 dB); -120 for silence.
+double rms_dbfs(std::span<const std::int16_t> pcm) noexcept;
+
+}  // namespace parley::voice::audio

@@ -1,0 +1,106 @@
+#pragma once
+// PocketSphinx 5prealpha (Debian pocketsphinx-en-us, a 16 kHz model) as a synchronous recognizer for
+// worker-pool threads, the parley_transcribe tool and benchmarks. Never use it on an I/O thread:
+// creating one may load the acoustic model (~0.2 s) and every call decodes.
+//
+// Decoders are pooled per process (the model loads once per decoder, a decoder serves one utterance
+// at a time, then returns to the pool); each keeps the grammars it compiled, keyed by their text,
+// so a rules agent's grammar is compiled once per decoder, not per call.
+//
+// Narrowband input (docs/voice-pipeline.md "Narrowband"): the 16 kHz frames of a G.711 call carry
+// nothing above 4 kHz, which the 16 kHz model does not expect. `fold` decimates them back to 8 kHz
+// and upsamples by inserting zeros without a low-pass, so the 0-4 kHz band is mirrored into 4-8 kHz;
+// `native8k` decodes the 8 kHz signal with an 8 kHz front end (edited feat.params, -nfft 256).
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "voice/stt/rules_grammar.hpp"
+
+namespace parley::voice {
+
+enum class SphinxSearch {
+  lm,         // the generic English language model (open dictation; poor on phone audio)
+  grammar,    // a JSGF grammar (rules agents, --grammar)
+  keyphrase,  // keyword spotting over a keyphrase list
+};
+
+enum class NarrowbandMode { none, fold, native8k };
+
+struct SphinxConfig {
+  SphinxSearch search = SphinxSearch::lm;
+  // Out-of-grammar rejection (grammar search): the audio is also decoded by a free phone loop, and
+  // the grammar path's score per speech frame of the phone loop is compared with the loop's. Speech
+  // the grammar covers scores well above the loop (+5..+23 here), other speech far below (-23..+1):
+  // below `verify_threshold` the result is rejected (empty text, confidence < 0.5).
+  // docs/benchmarks.md has the measurements.
+  bool verify = false;
+  double verify_threshold = 3.0;
+  std::string jsgf;                     // search == grammar
+  std::vector<std::string> keyphrases;  // search == keyphrase
+  double keyphrase_threshold = 1e-20;
+  std::vector<std::string> garbage_words;  // removed from hypotheses (RulesGrammar::garbage_words)
+  NarrowbandMode narrowband = NarrowbandMode::none;
+};
+
+struct SphinxHypothesis {
+  std::string text;  // garbage words removed
+  std::string raw;   // as decoded
+  float confidence = -1.0F;  // verify: logistic of the margin over the threshold; else the posterior if known
+  double verify_score = 0;   // verify: (grammar - phone loop) score per speech frame
+  double audio_seconds = 0;
+};
+
+class SphinxRecognizer {
+ public:
+  static core::Result<SphinxRecognizer> create(SphinxConfig config);
+  SphinxRecognizer(SphinxRecognizer&&) noexcept;
+  SphinxRecognizer& operator=(SphinxRecognizer&&) noexcept;
+  ~SphinxRecognizer();  // returns the decoder to the pool
+
+  core::Status start();
+  // 16 kHz mono PCM16 of the utterance, in pieces of any size.
+  core::Status process(std::span<const std::int16_t> pcm16k);
+  std::string partial();  // the hypothesis so far (garbage removed)
+  core::Result<SphinxHypothesis> finish();
+
+  // The cepstral mean the front end adapted to during the last utterance; a call hands it to the
+  // recognizer of its next utterance (decoders are pooled across calls, their live CMN is not).
+  std::vector<float> cepstral_mean() const;
+  void set_cepstral_mean(const std::vector<float>& mean);
+
+  // Whether the pronunciation dictionary has `word` (for grammar generation). Thread-safe.
+  static bool knows(std::string_view word);
+  // Grammar of a rules agent for this recognizer's dictionary (cached by the rules' content).
+  static std::shared_ptr<const RulesGrammar> rules_grammar(const RulesSpec& rules, const GrammarOptions& options = {});
+
+  struct State;
+
+ private:
+  explicit SphinxRecognizer(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+// The spectral-folding front end on its own (tests, benchmarks): 16 kHz band-limited to 4 kHz in,
+// 16 kHz with the 0-4 kHz band mirrored into 4-8 kHz out. Streaming; keeps filter state.
+class SpectralFolder {
+ public:
+  SpectralFolder();
+  ~SpectralFolder();
+  SpectralFolder(SpectralFolder&&) noexcept;
+  SpectralFolder& operator=(SpectralFolder&&) noexcept;
+  std::vector<std::int16_t> process(std::span<const std::int16_t> pcm16k);
+  // Only the decimation to 8 kHz (the native8k front end).
+  std::vector<std::int16_t> decimate(std::span<const std::int16_t> pcm16k);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace parley::voice

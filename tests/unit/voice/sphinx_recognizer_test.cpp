@@ -1,0 +1,81 @@
+#include "voice/stt/sphinx_recognizer.hpp"
+
+#include "voice/text/words.hpp"
+#include "voice_test_util.hpp"
+
+using namespace parley::voice;
+
+namespace {
+
+std::string recognize(const SphinxConfig& cfg, const std::vector<std::int16_t>& pcm) {
+  auto rec = SphinxRecognizer::create(cfg);
+  EXPECT_TRUE(rec.has_value()) << (rec ? "" : rec.error().message);
+  if (!rec) return "<error>";
+  EXPECT_TRUE(rec->start().has_value());
+  for (std::size_t off = 0; off < pcm.size(); off += 320) {
+    EXPECT_TRUE(rec->process(std::span(pcm).subspan(off, std::min<std::size_t>(320, pcm.size() - off))).has_value());
+  }
+  auto h = rec->finish();
+  EXPECT_TRUE(h.has_value());
+  return h ? h->text : "<error>";
+}
+
+SphinxConfig grammar_config(const AgentSpec& agent, NarrowbandMode nb = NarrowbandMode::none) {
+  auto g = SphinxRecognizer::rules_grammar(agent.rules);
+  SphinxConfig cfg;
+  cfg.search = SphinxSearch::grammar;
+  cfg.jsgf = g->jsgf;
+  cfg.garbage_words = g->garbage_words;
+  cfg.verify = true;
+  cfg.narrowband = nb;
+  return cfg;
+}
+
+std::vector<std::int16_t> padded(std::vector<std::int16_t> pcm) {
+  auto out = test::silence_ms(300);
+  out.insert(out.end(), pcm.begin(), pcm.end());
+  auto tail = test::silence_ms(300);
+  out.insert(out.end(), tail.begin(), tail.end());
+  return out;
+}
+
+}  // namespace
+
+TEST(SphinxRecognizer, GrammarOfARulesAgentRecognizesItsPhrasesSpokenByAnotherVoice) {
+  auto agent = test::support_agent();
+  auto cfg = grammar_config(agent);
+  EXPECT_EQ(recognize(cfg, padded(test::speech("I need help with my order"))), "i need help with my order");
+  EXPECT_EQ(recognize(cfg, padded(test::speech("Transfer me to a human"))), "transfer me to a human");
+  EXPECT_EQ(recognize(cfg, padded(test::speech("My order number is 4 2 7"))), "my order number is four two seven");
+}
+
+TEST(SphinxRecognizer, OutOfGrammarSpeechIsRejectedByThePhoneLoop) {
+  auto agent = test::support_agent();
+  auto cfg = grammar_config(agent);
+  for (const char* oog : {"What will the weather be like tomorrow in the city", "cancel my subscription",
+                          "I would like to order a pizza"}) {
+    EXPECT_EQ(recognize(cfg, padded(test::speech(oog))), "") << oog;
+  }
+  // Short in-grammar phrases pass the same check.
+  EXPECT_EQ(recognize(cfg, padded(test::speech("goodbye"))), "goodbye");
+  EXPECT_EQ(recognize(cfg, padded(test::speech("press two"))), "press two");
+}
+
+TEST(SphinxRecognizer, GarbageAlternativeAbsorbsOtherSpeech) {
+  auto agent = test::support_agent();
+  auto g = SphinxRecognizer::rules_grammar(agent.rules, GrammarOptions{true, true, 0.1});
+  SphinxConfig cfg;
+  cfg.search = SphinxSearch::grammar;
+  cfg.jsgf = g->jsgf;
+  cfg.garbage_words = g->garbage_words;
+  auto text = recognize(cfg, padded(test::speech("What will the weather be like tomorrow in the city")));
+  for (const char* phrase : {"where is my order", "billing question", "goodbye", "speak to an agent"}) {
+    EXPECT_EQ(text.find(phrase), std::string::npos) << text;
+  }
+}
+
+TEST(SphinxRecognizer, LanguageModelTranscribesOpenSpeech) {
+  SphinxConfig cfg;  // lm
+  auto text = recognize(cfg, padded(test::speech("thank you for calling", "slt")));
+  EXPECT_NE(text.find("thank you"), std::string::npos) << text;
+}
