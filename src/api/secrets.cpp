@@ -1,5 +1,7 @@
 #include "api/secrets.hpp"
 
+#include "core/sealed_json.hpp"
+
 namespace parley::api {
 using core::Errc;
 using core::fail;
@@ -46,18 +48,10 @@ void apply_secret_updates(json::object& secrets, const SecretUpdates& updates) {
 }
 
 Result<json::object> open_secrets(const core::SecretBox& box, const std::string& sealed) {
-  if (sealed.empty()) return json::object{};
-  auto plain = box.open(sealed);
-  if (!plain) return std::unexpected(plain.error());
-  boost::system::error_code ec;
-  auto v = json::parse(*plain, ec);
-  if (ec || !v.is_object()) return fail(Errc::corrupt, "sealed secrets are not a JSON object");
-  return std::move(v.get_object());
+  return core::open_sealed_json(box, sealed);
 }
 
-std::string seal_secrets(const core::SecretBox& box, const json::object& secrets) {
-  return secrets.empty() ? std::string() : box.seal(json::serialize(secrets));
-}
+std::string seal_secrets(const core::SecretBox& box, const json::object& secrets) { return core::seal_json(box, secrets); }
 
 void mark_secrets(json::object& out, std::span<const SecretSlot> slots, const json::object& secrets) {
   for (const auto& slot : slots) {
