@@ -16,6 +16,10 @@
 #include "net/http_message.hpp"
 #include "store/store.hpp"
 
+namespace parley::call {
+class OutboundCalls;
+}
+
 namespace parley::api {
 
 struct ApiDeps {
@@ -25,6 +29,7 @@ struct ApiDeps {
   std::function<bool()> ready;  // every listener up and migrations applied
   net::HttpClient* carrier_http = nullptr;  // carrier REST APIs (number import and clean-up); null: refused
   call::ActiveCalls* calls = nullptr;       // live calls on this node (POST /voice/end hangs them up)
+  call::OutboundCalls* outbound = nullptr;  // places dialled calls; null: sessions stay initiating
 };
 
 class Api {

@@ -89,7 +89,10 @@ int serve(const core::Config& config) {
   std::atomic<bool> ready{false};
   net::HttpClient http_client(io.next());  // carrier REST APIs and webhook deliveries
   call::ActiveCalls calls;
-  api::ApiDeps api_deps{**store, config, box, [&ready] { return ready.load(); }, &http_client, &calls};
+  auto telephony = Telephony::create(config, io, **store, pool, box, calls);
+  if (!telephony) return fail(telephony.error());
+  api::ApiDeps api_deps{**store, config, box, [&ready] { return ready.load(); }, &http_client, &calls,
+                        &(*telephony)->outbound()};
   api::Api api(api_deps);
   net::HttpServerOptions http_options{listen->host,
                                       listen->port,
@@ -101,14 +104,13 @@ int serve(const core::Config& config) {
   net::HttpServer http(io, pool, http_options, [&api](net::HttpRequest& req) { return api.handle(req); });
   if (auto r = http.start(); !r) return fail(r.error());
 
-  auto telephony = Telephony::create(config, io, **store, pool, calls);
-  if (!telephony) return fail(telephony.error());
   if (auto r = (*telephony)->start(); !r) return fail(r.error());
 
   jobs::HttpWebhookSender webhook_sender(http_client, config.webhooks);
   jobs::WebhookDispatcher webhooks(**store, pool, webhook_sender, box, config.webhooks);
-  // Until the call layer places calls, a fired call stays initiating (README "What works today").
-  jobs::CallScheduler scheduler(**store, nullptr);
+  jobs::CallScheduler scheduler(**store, [&telephony](const store::VoiceSession& fired) {
+    (*telephony)->outbound().place(fired.id);
+  });
   io.start();
   webhooks.start();
   scheduler.start();

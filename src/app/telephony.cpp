@@ -22,12 +22,13 @@ struct Telephony::Parts {
   std::optional<media::ports::PortAllocator> ports;
   std::unique_ptr<call::InboundCalls> inbound;
   std::unique_ptr<sip::Engine> engine;
+  std::unique_ptr<call::OutboundCalls> outbound;
 };
 
 core::Result<std::unique_ptr<Telephony>> Telephony::create(const core::Config& config, net::IoRuntime& io,
                                                            store::Store& store, core::WorkerPool& pool,
-                                                           call::ActiveCalls& calls) {
-  auto parts = std::make_unique<Parts>(Parts{io, calls, {}, false, {}, std::nullopt, nullptr, nullptr});
+                                                           const core::SecretBox& secrets, call::ActiveCalls& calls) {
+  auto parts = std::make_unique<Parts>(Parts{io, calls, {}, false, {}, std::nullopt, nullptr, nullptr, nullptr});
   auto sip_listen = core::parse_host_port(config.sip_listen);
   if (!sip_listen) return std::unexpected(sip_listen.error());
   parts->media_address = config.public_ip;
@@ -60,6 +61,8 @@ core::Result<std::unique_ptr<Telephony>> Telephony::create(const core::Config& c
   std::error_code ec;
   std::filesystem::create_directories(inbound.recordings_dir, ec);
   if (ec) return core::fail(core::Errc::io, "create " + inbound.recordings_dir.string() + ": " + ec.message());
+  call::OutboundOptions outbound{inbound.media, inbound.recordings_dir, parts->media_address,
+                                 config.outbound.ring_timeout_s, &secrets};
   parts->inbound = std::make_unique<call::InboundCalls>(io.at(0), store, pool, calls, std::move(inbound));
 
   sip::EngineConfig sip_config;
@@ -76,6 +79,7 @@ core::Result<std::unique_ptr<Telephony>> Telephony::create(const core::Config& c
   }
   sip_config.session.user_agent = "Parley/0.1";
   parts->engine = std::make_unique<sip::Engine>(io.at(0), sip_config, *parts->inbound);
+  parts->outbound = std::make_unique<call::OutboundCalls>(*parts->engine, store, pool, calls, std::move(outbound));
   return std::unique_ptr<Telephony>(new Telephony(std::move(parts)));
 }
 
@@ -100,6 +104,8 @@ void Telephony::stop(std::chrono::milliseconds drain) {
   stopped.get_future().wait_for(std::chrono::seconds(5));
   spdlog::info("event=telephony.stopped calls_left={}", p.calls.size());
 }
+
+call::OutboundCalls& Telephony::outbound() { return *parts_->outbound; }
 
 std::string Telephony::sip_address() const {
   const auto& p = *parts_;

@@ -7,6 +7,8 @@
 #include <string>
 
 #include "call/active_calls.hpp"
+#include "call/outbound_calls.hpp"
+#include "core/crypto.hpp"
 #include "core/config.hpp"
 #include "core/error.hpp"
 #include "core/worker_pool.hpp"
@@ -20,7 +22,7 @@ class Telephony {
   // Validates the SIP and media settings; nothing is bound yet.
   static core::Result<std::unique_ptr<Telephony>> create(const core::Config& config, net::IoRuntime& io,
                                                          store::Store& store, core::WorkerPool& pool,
-                                                         call::ActiveCalls& calls);
+                                                         const core::SecretBox& secrets, call::ActiveCalls& calls);
   ~Telephony();
 
   core::Status start();  // binds the SIP listeners (before the I/O threads run)
@@ -29,6 +31,7 @@ class Telephony {
   void stop(std::chrono::milliseconds drain);
 
   std::string sip_address() const;  // "sip:203.0.113.10:5060 (udp, tcp)" for the ready banner
+  call::OutboundCalls& outbound();   // places dialled and scheduled calls
 
   struct Parts;
 

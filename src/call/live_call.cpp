@@ -107,11 +107,10 @@ void LiveCall::start() {
                media::session::to_string(media_.dtmf_mode()), settings_.recording.has_value());
 }
 
-void LiveCall::confirmed() {
+void LiveCall::confirmed(store::SessionTransition t) {
   if (confirmed_ || finished_) return;
   confirmed_ = true;
   spdlog::info("event=call.answered call_id={} sip_call_id={}", log_id(), core::log_value(settings_.sip_call_id));
-  store::SessionTransition t;
   t.from = {"initiating", "ringing"};
   t.to = "in_progress";
   t.answered_at = now_ms();
@@ -177,7 +176,7 @@ void LiveCall::on_ack(std::string_view sdp_answer) {
     }
     if (auto r = media_.start(); !r) return end("media_error");
   }
-  confirmed();
+  confirmed({});
 }
 
 void LiveCall::on_bye() { finish("completed", "remote_hangup"); }

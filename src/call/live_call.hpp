@@ -44,7 +44,8 @@ class LiveCall final : public sip::CallEvents, public std::enable_shared_from_th
   ~LiveCall() override;
 
   void start();
-  void confirmed();
+  // `details` adds fields to the in_progress transition (an outbound call's trunk and attempts).
+  void confirmed(store::SessionTransition details = {});
   // Ends the call from our side: the final state is written, then BYE. `written` runs once stored.
   void end(std::string reason, std::function<void()> written = {});
 

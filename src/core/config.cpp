@@ -186,6 +186,8 @@ const std::vector<Setting>& table() {
         "destination countries (ISO codes, comma-separated; empty: all)"},
        list_of([](Config& c) -> auto& { return c.outbound.allowed_countries; }, country_code_shape,
                "comma-separated ISO 3166 alpha-2 codes such as US,GB,IN")},
+      {{"outbound.ring_timeout_s", "PARLEY_OUTBOUND_RING_TIMEOUT_S", "seconds an outbound call rings before no_answer"},
+       integer(&OutboundPolicy::ring_timeout_s, 1, 600, &Config::outbound)},
       {{"outbound.block_premium", "PARLEY_OUTBOUND_BLOCK_PREMIUM", "refuse premium-rate and shared-cost destinations"},
        flag([](Config& c) -> auto& { return c.outbound.block_premium; })},
       {{"webhooks.max_attempts", "PARLEY_WEBHOOK_MAX_ATTEMPTS", "delivery attempts before giving up"},

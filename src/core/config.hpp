@@ -42,6 +42,7 @@ struct OutboundPolicy {
   int max_concurrent_per_key = 20;          // calls initiating, ringing or in progress per API key
   std::vector<std::string> allowed_countries;  // ISO 3166 alpha-2; empty: every country
   bool block_premium = true;                // premium-rate and shared-cost destinations (toll fraud)
+  int ring_timeout_s = 30;                  // unanswered outbound calls are cancelled then (no_answer)
 };
 
 struct MediaSettings {

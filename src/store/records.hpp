@@ -88,6 +88,12 @@ struct VoiceSession {
   std::optional<std::string> cost;     // JSON object
   std::optional<std::string> recording_id;
   std::optional<std::string> quality;  // JSON object
+  // Outbound: the trunk that carried (or last tried) the call, the normalized outcome of a failed
+  // dial, the final SIP status, and every attempt (JSON array).
+  std::optional<std::string> provider_id;
+  std::optional<std::string> outcome;
+  std::optional<int> sip_status;
+  std::optional<std::string> attempts;
 };
 
 struct TranscriptEntry {
@@ -206,6 +212,10 @@ struct SessionTransition {
   std::optional<std::string> quality;  // JSON object, written when the media ends
   std::optional<std::int64_t> tokens_used;
   std::optional<std::string> cost;     // JSON object
+  std::optional<std::string> provider_id;
+  std::optional<std::string> outcome;
+  std::optional<int> sip_status;
+  std::optional<std::string> attempts;
 };
 
 struct SessionFilter {

@@ -116,7 +116,7 @@ class Baresip:
     call ends when the source file ends (aufile EOF hangs up, notes §3)."""
 
     def __init__(self, workdir, name, codec="pcmu", source=None, srtp=False, ca_file=None, auto_answer=False,
-                 record=True):
+                 record=True, user=None):
         if shutil.which("baresip") is None:
             raise RuntimeError("baresip is not installed")
         module, codec_name, self.rate, _ = CODECS[codec]
@@ -152,7 +152,8 @@ class Baresip:
         if auto_answer:
             params.append("answermode=auto")
         with open(os.path.join(self.dir, "accounts"), "w") as f:
-            f.write(f"<sip:{name}@127.0.0.1:{self.sip_port}>;" + ";".join(params) + "\n")
+            # baresip answers 404 to a Request-URI user other than its account's: a callee takes the dialled number.
+            f.write(f"<sip:{user or name}@127.0.0.1:{self.sip_port}>;" + ";".join(params) + "\n")
         open(os.path.join(self.dir, "contacts"), "w").close()
 
     def call(self, uri, seconds):

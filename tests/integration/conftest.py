@@ -66,6 +66,7 @@ class Daemon:
         self.stdout_path = os.path.join(data_dir, f"stdout-{time.time_ns()}.log")
         self.stderr_path = os.path.join(data_dir, f"stderr-{time.time_ns()}.log")
         self.key = BOOTSTRAP_KEY
+        self.silent_sockets = []
 
     @property
     def env(self):
@@ -98,6 +99,18 @@ class Daemon:
                 pass
             time.sleep(0.05)
         raise RuntimeError("parley did not become ready: " + self.stderr())
+
+    def add_silent_trunk(self):
+        """A trunk for outbound calls whose far end never answers: a UDP socket that reads nothing
+        (the INVITE goes unanswered until timer B, 32 s). Dial tests that only exercise the API and
+        the records use it, so their calls stay initiating; it lives as long as this daemon object."""
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sock.bind(("127.0.0.1", 0))
+        self.silent_sockets.append(sock)
+        r = self.post("/voice/sip/providers", {"name": "silent carrier", "kind": "generic", "host": "127.0.0.1",
+                                               "port": sock.getsockname()[1], "outbound": {}, "priority": 1000})
+        assert r.status == 201, r
+        return r.json()
 
     def stop(self, sig=signal.SIGTERM, timeout=15):
         if self.proc and self.proc.poll() is None:
@@ -199,6 +212,7 @@ def agent(parley):
 
 @pytest.fixture
 def outbound_number(parley, agent):
+    parley.add_silent_trunk()
     r = parley.post("/voice/phone-numbers", {"phone_number": "+18005551234", "provider": "sip", "agent_id": agent["id"]})
     assert r.status == 201, r
     return r.json()

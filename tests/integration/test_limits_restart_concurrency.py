@@ -22,6 +22,7 @@ def test_status_rate_limit_reaches_429(make_daemon):
 def test_dial_limit_is_ten_per_minute_by_default(make_daemon):
     parley = make_daemon()
     agent = parley.post("/voice/agents", {"name": "a"}).json()
+    parley.add_silent_trunk()
     parley.post("/voice/phone-numbers", {"phone_number": "+18005551234", "provider": "sip"})
     body = {"agent_id": agent["id"], "to_number": "+14155551234", "from_number": "+18005551234"}
     statuses = [parley.post("/voice/outbound/dial", body).status for _ in range(11)]
@@ -39,6 +40,7 @@ def test_limits_are_per_key(make_daemon):
 def test_restart_keeps_everything(make_daemon, data_dir):
     d = make_daemon()
     a = d.post("/voice/agents", {"name": "Persist", "llm": {"provider": "openai", "model": "m", "api_key": "sk-x"}}).json()
+    d.add_silent_trunk()
     n = d.post("/voice/phone-numbers", {"phone_number": "+18005551234", "provider": "sip", "agent_id": a["id"]}).json()
     c = d.post("/voice/outbound/dial", {"agent_id": a["id"], "to_number": "+14155551234",
                                        "from_number": "+18005551234"}).json()

@@ -160,6 +160,7 @@ def test_transcript_recording_and_leads(parley, agent, outbound_number, data_dir
 def test_toll_fraud_and_country_protection(make_daemon):
     d = make_daemon({"PARLEY_OUTBOUND_ALLOWED_COUNTRIES": "US,IN"})
     agent = d.post("/voice/agents", {"name": "a"}).json()
+    d.add_silent_trunk()
     d.post("/voice/phone-numbers", {"phone_number": "+18005551234", "provider": "sip"})
     body = {"agent_id": agent["id"], "from_number": "+18005551234"}
     err = assert_error(d.post("/voice/outbound/dial", {**body, "to_number": "+19005551234"}), 422, field="to_number")
@@ -173,6 +174,7 @@ def test_toll_fraud_and_country_protection(make_daemon):
 def test_concurrent_outbound_cap_per_key(make_daemon):
     d = make_daemon({"PARLEY_OUTBOUND_MAX_CONCURRENT_PER_KEY": "2"})
     agent = d.post("/voice/agents", {"name": "a"}).json()
+    d.add_silent_trunk()
     d.post("/voice/phone-numbers", {"phone_number": "+18005551234", "provider": "sip"})
     body = {"agent_id": agent["id"], "from_number": "+18005551234", "to_number": "+14155551234"}
     first = d.post("/voice/outbound/dial", body).json()

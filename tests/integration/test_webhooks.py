@@ -26,6 +26,7 @@ def hooked(make_daemon):
 
 def setup_call(d, webhook_url, **extra):
     agent = d.post("/voice/agents", {"name": "hooks"}).json()
+    d.add_silent_trunk()
     d.post("/voice/phone-numbers", {"phone_number": "+18005551234", "provider": "sip"})
     body = {"agent_id": agent["id"], "to_number": "+14155551234", "from_number": "+18005551234",
             "webhook_url": webhook_url, **extra}
@@ -109,6 +110,7 @@ def test_private_targets_are_refused_by_default(make_daemon, receiver):
 
 def test_idempotency_key_replay_does_not_dial_twice(hooked, receiver):
     agent = hooked.post("/voice/agents", {"name": "idem"}).json()
+    hooked.add_silent_trunk()
     hooked.post("/voice/phone-numbers", {"phone_number": "+18005551234", "provider": "sip"})
     body = {"agent_id": agent["id"], "to_number": "+14155551234", "from_number": "+18005551234"}
     first = hooked.post("/voice/outbound/dial", body, headers={"Idempotency-Key": "order-42"})

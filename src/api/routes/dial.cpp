@@ -7,6 +7,8 @@
 #include "api/routes/routes.hpp"
 #include "call/dial_policy.hpp"
 #include "call/e164.hpp"
+#include "call/outbound_calls.hpp"
+#include "call/outbound_trunks.hpp"
 #include "call/session_events.hpp"
 #include "core/ids.hpp"
 #include "core/time.hpp"
@@ -125,6 +127,13 @@ void add_dial_routes(Router& r, ApiDeps& deps) {
                                                  {"field", "from_number"}}}});
            }
 
+           if (auto trunks = call::outbound_trunk_candidates(deps.store, **number); !trunks) {
+             if (trunks.error().code == Errc::not_found) {
+               return fail(Errc::validation, trunks.error().message, "from_number");
+             }
+             return std::unexpected(trunks.error());
+           }
+
            auto idempotency = ctx.request.header("Idempotency-Key");
            if (idempotency && (idempotency->empty() || idempotency->size() > 255 ||
                                std::any_of(idempotency->begin(), idempotency->end(),
@@ -157,6 +166,8 @@ void add_dial_routes(Router& r, ApiDeps& deps) {
            auto created = deps.store.create_session(s, options, call::webhook_event_for());
            if (!created) return std::unexpected(created.error());
            const auto& [session, replayed] = *created;
+           // Written before the call is placed: the dialer reads it back (DESIGN.md s5).
+           if (!replayed && session.status == "initiating" && deps.outbound) deps.outbound->place(session.id);
            auto res = json_response(replayed ? 200 : 201, json::object{{"call_id", session.id},
                                                                         {"status", session.status},
                                                                         {"agent_id", session.agent_id},

@@ -55,7 +55,11 @@ json::object to_json(const store::VoiceSession& s) {
                       {"cost", parse_or_null(s.cost)},
                       {"recording_id", opt(s.recording_id)},
                       {"transcript_url", "/v1/widget/transcript/" + s.id},
-                      {"quality", parse_or_null(s.quality)}};
+                      {"quality", parse_or_null(s.quality)},
+                      {"provider_id", opt(s.provider_id)},
+                      {"outcome", opt(s.outcome)},
+                      {"sip_status", s.sip_status ? json::value(*s.sip_status) : json::value(nullptr)},
+                      {"attempts", s.attempts ? parse_or_null(s.attempts) : json::value(json::array{})}};
 }
 
 Result<std::string> session_id(RequestContext& ctx) {

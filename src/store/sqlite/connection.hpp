@@ -30,6 +30,7 @@ class Statement {
   Statement& bind(int i, double v);
   Statement& bind(int i, const std::optional<std::string>& v);
   Statement& bind(int i, const std::optional<std::int64_t>& v);
+  Statement& bind(int i, const std::optional<int>& v) { return v ? bind(i, *v) : bind_null(i); }
   Statement& bind_null(int i);
 
   // true: a row is ready; false: done. Errors carry SQLite's message, and a unique or foreign-key

@@ -188,6 +188,12 @@ CREATE TABLE carrier_resources (
 );
 ALTER TABLE phone_numbers ADD COLUMN dlt_registered INTEGER NOT NULL DEFAULT 0;
 )SQL"},
+    {6, "outbound_dial_details", R"SQL(
+ALTER TABLE voice_sessions ADD COLUMN provider_id TEXT;
+ALTER TABLE voice_sessions ADD COLUMN outcome TEXT;
+ALTER TABLE voice_sessions ADD COLUMN sip_status INTEGER;
+ALTER TABLE voice_sessions ADD COLUMN attempts TEXT;
+)SQL"},
 };
 
 }  // namespace

@@ -25,7 +25,7 @@ constexpr const char* kNumberColumns =
 constexpr const char* kSessionColumns =
     "id, kind, status, agent_id, api_key_id, from_number, to_number, context, max_duration, recording, webhook_url, "
     "scheduled_at, created_at, started_at, answered_at, ended_at, end_reason, sip_call_id, telephony_status, "
-    "tokens_used, cost, recording_id, quality";
+    "tokens_used, cost, recording_id, quality, provider_id, outcome, sip_status, attempts";
 constexpr const char* kKeyColumns = "id, name, prefix, key_hash, created_at, last_used_at, revoked_at";
 
 ApiKey read_key(const Statement& s) {
@@ -80,6 +80,10 @@ VoiceSession read_session(const Statement& s) {
   v.cost = s.opt_text(20);
   v.recording_id = s.opt_text(21);
   v.quality = s.opt_text(22);
+  v.provider_id = s.opt_text(23);
+  v.outcome = s.opt_text(24);
+  if (auto status = s.opt_integer(25)) v.sip_status = static_cast<int>(*status);
+  v.attempts = s.opt_text(26);
   return v;
 }
 
@@ -413,7 +417,8 @@ Result<std::pair<VoiceSession, bool>> SqliteStore::create_session(const VoiceSes
   {
     PARLEY_TRY(stmt, (*c)->prepare(sql_once([] {
       return fmt::format("INSERT INTO voice_sessions ({}, idempotency_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-                         "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
+                         "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, "
+                         "?27, ?28)",
                          kSessionColumns);
     })));
     auto& s = *stmt;
@@ -421,7 +426,8 @@ Result<std::pair<VoiceSession, bool>> SqliteStore::create_session(const VoiceSes
     s.bind(7, v.to_number).bind(8, v.context).bind(9, v.max_duration).bind(10, v.recording).bind(11, v.webhook_url);
     s.bind(12, v.scheduled_at).bind(13, v.created_at).bind(14, v.started_at).bind(15, v.answered_at).bind(16, v.ended_at);
     s.bind(17, v.end_reason).bind(18, v.sip_call_id).bind(19, v.telephony_status).bind(20, v.tokens_used);
-    s.bind(21, v.cost).bind(22, v.recording_id).bind(23, v.quality).bind(24, idempotency_key);
+    s.bind(21, v.cost).bind(22, v.recording_id).bind(23, v.quality).bind(24, v.provider_id).bind(25, v.outcome);
+    s.bind(26, v.sip_status).bind(27, v.attempts).bind(28, idempotency_key);
     if (auto r = s.run(); !r) return std::unexpected(r.error());
   }
   // The remote party of every call is captured as a lead (seeds/000, "Call Analytics").
@@ -485,11 +491,14 @@ Result<VoiceSession> SqliteStore::transition_session(const SessionTransition& t,
                                  "answered_at = coalesce(?4, answered_at), ended_at = coalesce(?5, ended_at), "
                                  "end_reason = coalesce(?6, end_reason), telephony_status = coalesce(?7, telephony_status), "
                                  "sip_call_id = coalesce(?8, sip_call_id), quality = coalesce(?10, quality), "
-                                 "tokens_used = coalesce(?11, tokens_used), cost = coalesce(?12, cost) "
+                                 "tokens_used = coalesce(?11, tokens_used), cost = coalesce(?12, cost), "
+                                 "provider_id = coalesce(?13, provider_id), outcome = coalesce(?14, outcome), "
+                                 "sip_status = coalesce(?15, sip_status), attempts = coalesce(?16, attempts) "
                                  "WHERE id = ?1 AND status = ?9"));
   stmt->bind(1, t.session_id).bind(2, t.to).bind(3, t.started_at).bind(4, t.answered_at).bind(5, t.ended_at);
   stmt->bind(6, t.end_reason).bind(7, t.telephony_status).bind(8, t.sip_call_id).bind(9, before->status);
-  stmt->bind(10, t.quality).bind(11, t.tokens_used).bind(12, t.cost);
+  stmt->bind(10, t.quality).bind(11, t.tokens_used).bind(12, t.cost).bind(13, t.provider_id).bind(14, t.outcome);
+  stmt->bind(15, t.sip_status).bind(16, t.attempts);
   if (auto r = stmt->run(); !r) return std::unexpected(r.error());
   PARLEY_TRY(after, load_session(**c, t.session_id));
   if (auto r = enqueue_event(**c, *after, event_for); !r) return std::unexpected(r.error());
