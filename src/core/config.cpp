@@ -48,14 +48,25 @@ Setter rate(int RateLimits::*member) {
   };
 }
 
-template <class Int>
-Setter webhook_int(Int WebhookSettings::*member, long long lo, long long hi) {
-  return [member, lo, hi](Config& c, std::string_view v) -> Status {
+// An integer inside one of the Config's groups (webhooks, sip_trunks).
+template <class Group, class Int>
+Setter group_int(Group Config::*group, Int Group::*member, long long lo, long long hi) {
+  return [group, member, lo, hi](Config& c, std::string_view v) -> Status {
     auto n = to_int<Int>(v, lo, hi);
     if (!n) return std::unexpected(n.error());
-    c.webhooks.*member = *n;
+    (c.*group).*member = *n;
     return {};
   };
+}
+
+template <class Int>
+Setter webhook_int(Int WebhookSettings::*member, long long lo, long long hi) {
+  return group_int(&Config::webhooks, member, lo, hi);
+}
+
+template <class Int>
+Setter trunk_int(Int SipTrunkSettings::*member, long long lo, long long hi) {
+  return group_int(&Config::sip_trunks, member, lo, hi);
 }
 
 
@@ -156,6 +167,17 @@ const std::vector<Setting>& table() {
        listen(&Config::sip_tls_listen)},
       {{"sip.tls_cert", "PARLEY_SIP_TLS_CERT", "PEM certificate chain for SIP TLS"}, str(&Config::sip_tls_cert)},
       {{"sip.tls_key", "PARLEY_SIP_TLS_KEY", "PEM private key for SIP TLS"}, str(&Config::sip_tls_key)},
+      {{"sip.trunk_poll_s", "PARLEY_SIP_TRUNK_POLL_S", "seconds between re-reads of the SIP providers (API changes apply at once)"},
+       trunk_int(&SipTrunkSettings::poll_s, 1, 3600)},
+      {{"sip.registration_retry_base_s", "PARLEY_SIP_REGISTRATION_RETRY_BASE_S",
+        "wait after a failed trunk registration (doubles per failure, 50-100% jitter)"},
+       trunk_int(&SipTrunkSettings::registration_retry_base_s, 1, 3600)},
+      {{"sip.registration_retry_max_s", "PARLEY_SIP_REGISTRATION_RETRY_MAX_S", "longest wait between registration attempts"},
+       trunk_int(&SipTrunkSettings::registration_retry_max_s, 1, 86400)},
+      {{"sip.trace_queue_max", "PARLEY_SIP_TRACE_QUEUE_MAX", "SIP trace messages waiting to be stored (more are dropped)"},
+       trunk_int(&SipTrunkSettings::trace_queue_max, 10, 1'000'000)},
+      {{"sip.trace_prune_interval_s", "PARLEY_SIP_TRACE_PRUNE_INTERVAL_S", "seconds between deletions of expired SIP traces"},
+       trunk_int(&SipTrunkSettings::trace_prune_interval_s, 1, 86400)},
       {{"rtp.port_min", "PARLEY_RTP_PORT_MIN", "lowest RTP port"}, integer(&Config::rtp_port_min, 1024, 65534)},
       {{"rtp.port_max", "PARLEY_RTP_PORT_MAX", "highest RTP port"}, integer(&Config::rtp_port_max, 1025, 65535)},
       {{"public_ip", "PARLEY_PUBLIC_IP", "address put in SDP and Contact"}, str(&Config::public_ip)},
