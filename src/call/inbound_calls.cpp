@@ -106,7 +106,7 @@ class InboundCalls::Call final : public sip::CallEvents, public std::enable_shar
   void admit(InviteData data) {
     auto self = shared_from_this();
     auto back = [self](auto fn) { asio::post(self->owner_.io_, std::move(fn)); };
-    auto decision = route_inbound(owner_.store_, data.request);
+    auto decision = route_inbound(owner_.store_, data.request, owner_.options_.bindings);
     if (!decision) {
       spdlog::error("event=call.route_failed error={}", core::log_value(decision.error().message));
       return back([self] { self->reject(500, "Server Internal Error", false); });

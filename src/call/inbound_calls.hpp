@@ -13,6 +13,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "call/trunk_bindings.hpp"
 #include "core/worker_pool.hpp"
 #include "media/ports/port_allocator.hpp"
 #include "media/sdp/offer_answer.hpp"
@@ -24,6 +25,7 @@ namespace parley::call {
 struct InboundOptions {
   std::string media_address;  // the address put in SDP c= lines (config public_ip)
   media::sdp::OfferAnswerConfig offer_answer;
+  const TrunkBindings* bindings = nullptr;  // registration Contacts: calls on them route by their trunk
 };
 
 class InboundCalls final : public sip::CallHandler {
