@@ -9,6 +9,7 @@
 
 #include "api/rate_limiter.hpp"
 #include "api/router.hpp"
+#include "call/trunk_control.hpp"
 #include "core/config.hpp"
 #include "core/crypto.hpp"
 #include "net/http_message.hpp"
@@ -21,6 +22,7 @@ struct ApiDeps {
   const core::Config& config;
   const core::SecretBox& secrets;
   std::function<bool()> ready;  // every listener up and migrations applied
+  call::TrunkControl* trunks = nullptr;  // registrations, traces, Test Connection; null without SIP
 };
 
 class Api {

@@ -13,6 +13,7 @@
 
 #include "api/api.hpp"
 #include "call/inbound_calls.hpp"
+#include "call/trunks.hpp"
 #include "media/ports/port_allocator.hpp"
 #include "sip/ua/engine.hpp"
 #include "api/api_keys.hpp"
@@ -23,6 +24,7 @@
 #include "core/worker_pool.hpp"
 #include "jobs/call_scheduler.hpp"
 #include "jobs/http_webhook_sender.hpp"
+#include "jobs/sip_trace_pruner.hpp"
 #include "jobs/webhook_dispatcher.hpp"
 #include "net/http_client.hpp"
 #include "net/http_server.hpp"
@@ -45,6 +47,17 @@ core::Status bootstrap_api_key(store::Store& store, const core::Config& config) 
               key->record.id.c_str(), key->secret.c_str());
   std::fflush(stdout);
   return {};
+}
+
+// Trunk registration, SIP traces and Test Connection (call::Trunks) from the sip.* settings.
+call::TrunkOptions trunk_options(const core::Config& config, const std::string& secret_key) {
+  call::TrunkOptions o;
+  o.poll = std::chrono::seconds(config.sip_trunks.poll_s);
+  o.retry.base = std::chrono::seconds(config.sip_trunks.registration_retry_base_s);
+  o.retry.max = std::chrono::seconds(config.sip_trunks.registration_retry_max_s);
+  o.trace_queue_max = static_cast<std::size_t>(config.sip_trunks.trace_queue_max);
+  o.binding_key = core::hmac_sha256(secret_key, "parley sip registration contact");  // never the sealing key itself
+  return o;
 }
 
 }  // namespace
@@ -88,7 +101,9 @@ int serve(const core::Config& config) {
   core::WorkerPool pool(workers, 4096);
   net::IoRuntime io(io_threads);
   std::atomic<bool> ready{false};
-  api::Api api(api::ApiDeps{**store, config, box, [&ready] { return ready.load(); }});
+  // Trunks first: the API reports provider changes to it and the inbound router reads its bindings.
+  call::Trunks trunks(**store, pool, box, trunk_options(config, *secret));
+  api::Api api(api::ApiDeps{**store, config, box, [&ready] { return ready.load(); }, &trunks});
   net::HttpServerOptions http_options{listen->host,
                                       listen->port,
                                       config.http_max_body_bytes,
@@ -111,7 +126,7 @@ int serve(const core::Config& config) {
   auto ports = media::ports::PortAllocator::create(static_cast<std::uint16_t>(config.rtp_port_min),
                                                    static_cast<std::uint16_t>(config.rtp_port_max));
   if (!ports) return fail(ports.error());
-  call::InboundCalls inbound(io.at(0), **store, pool, *ports, call::InboundOptions{media_address, {}});
+  call::InboundCalls inbound(io.at(0), **store, pool, *ports, call::InboundOptions{media_address, {}, trunks.bindings()});
   sip::EngineConfig sip_config;
   sip_config.transport.listen = {*sip_listen};
   sip_config.transport.public_host = media_address;
@@ -126,6 +141,8 @@ int serve(const core::Config& config) {
   sip_config.session.user_agent = "Parley/0.1";
   sip::Engine sip_engine(io.at(0), sip_config, inbound);
   if (auto r = sip_engine.start(); !r) return fail(r.error());
+  trunks.attach(sip_engine);
+  jobs::SipTracePruner trace_pruner(**store, std::chrono::seconds(config.sip_trunks.trace_prune_interval_s));
 
   net::HttpClient http_client(io.next());
   jobs::HttpWebhookSender webhook_sender(http_client, config.webhooks);
@@ -135,6 +152,7 @@ int serve(const core::Config& config) {
   io.start();
   webhooks.start();
   scheduler.start();
+  trace_pruner.start();
   ready = true;
   spdlog::info("event=ready http=http://{}:{} sip_udp_tcp={}:{} sip_tls={} io_threads={} workers={}", listen->host,
                http.port(), sip_listen->host, sip_engine.local_port(sip::Transport::udp), tls ? config.sip_tls_listen : "off",
@@ -148,6 +166,7 @@ int serve(const core::Config& config) {
   sigwait(&signals, &sig);
   spdlog::info("event=shutdown signal={}", sig == SIGINT ? "SIGINT" : "SIGTERM");
   ready = false;
+  trunks.stop(std::chrono::seconds(3));  // un-REGISTER while SIP still runs
   // Calls end first (BYE, or 503 before answer), then SIP stops, on its own context.
   std::promise<void> sip_stopped;
   boost::asio::post(io.at(0), [&] {
@@ -158,6 +177,7 @@ int serve(const core::Config& config) {
   sip_stopped.get_future().wait_for(std::chrono::seconds(5));
   http.stop(std::chrono::seconds(10));
   scheduler.stop();
+  trace_pruner.stop();
   webhooks.stop();
   pool.stop();
   io.stop();
