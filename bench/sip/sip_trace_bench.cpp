@@ -47,6 +47,7 @@ struct Fixture {
   std::unique_ptr<store::sqlite::SqliteStore> store;
   core::WorkerPool pool{1, 1024};
   std::shared_ptr<call::SipTraceWriter> writer;
+  call::TrunkBindings bindings;
 };
 
 const sip::Peer kCarrier = *sip::make_peer("203.0.113.5", 5060, sip::Transport::udp);
@@ -54,7 +55,7 @@ const sip::Peer kOther = *sip::make_peer("198.51.100.99", 5060, sip::Transport::
 
 void BM_TapNothingTraced(benchmark::State& state) {
   Fixture f;
-  call::SipTraceRecorder recorder(f.writer);
+  call::SipTraceRecorder recorder(f.writer, f.bindings);
   const std::string m = corpus_invite();
   for (auto _ : state) recorder.on_message(sip::Direction::in, kCarrier, m);
   state.SetItemsProcessed(state.iterations());
@@ -63,7 +64,7 @@ BENCHMARK(BM_TapNothingTraced);
 
 void BM_TapUntracedPeer(benchmark::State& state) {
   Fixture f;
-  call::SipTraceRecorder recorder(f.writer);
+  call::SipTraceRecorder recorder(f.writer, f.bindings);
   recorder.set_traced({call::TracedTrunk{"sp_a", {kCarrier.address}, {}}});
   const std::string m = corpus_invite();
   for (auto _ : state) recorder.on_message(sip::Direction::in, kOther, m);
@@ -73,7 +74,7 @@ BENCHMARK(BM_TapUntracedPeer);
 
 void BM_TapTracedMessage(benchmark::State& state) {
   Fixture f;
-  call::SipTraceRecorder recorder(f.writer);
+  call::SipTraceRecorder recorder(f.writer, f.bindings);
   recorder.set_traced({call::TracedTrunk{"sp_a", {kCarrier.address}, {}}});
   const std::string m = corpus_invite();
   for (auto _ : state) recorder.on_message(sip::Direction::in, kCarrier, m);

@@ -29,12 +29,6 @@ void SipTraceRecorder::set_traced(const std::vector<TracedTrunk>& trunks) {
   });
 }
 
-void SipTraceRecorder::trace_call(std::string_view sip_call_id, const std::string& provider_id) {
-  if (std::ranges::none_of(traced_, [&](const Traced& t) { return t.provider_id == provider_id; })) return;
-  if (calls_.size() >= kMaxTrackedCalls) forget_idle_calls(Clock::now());
-  if (calls_.size() < kMaxTrackedCalls) calls_[std::string(sip_call_id)] = TrackedCall{provider_id, Clock::now()};
-}
-
 const std::string* SipTraceRecorder::provider_at(const boost::asio::ip::address& address) const {
   for (const auto& t : traced_) {
     if (std::ranges::find(t.addresses, address) != t.addresses.end()) return &t.provider_id;
@@ -48,12 +42,26 @@ const std::string* SipTraceRecorder::provider_at(const boost::asio::ip::address&
   return nullptr;
 }
 
+const std::string* SipTraceRecorder::provider_by_contact(const sip::Message& request) const {
+  if (!request.is_request()) return nullptr;
+  auto provider_id = bindings_.provider_for(request.request_uri().user);
+  if (!provider_id) return nullptr;
+  for (const auto& t : traced_) {
+    if (t.provider_id == *provider_id) return &t.provider_id;
+  }
+  return nullptr;
+}
+
 void SipTraceRecorder::on_message(sip::Direction direction, const sip::Peer& peer, std::string_view bytes) {
   if (traced_.empty()) return;
   const std::string* provider = provider_at(peer.address);
-  if (!provider && calls_.empty()) return;
+  // A request to one of our registration Contacts ("... sip:pb<token>@") may come from anywhere.
+  const bool to_contact = !provider && direction == sip::Direction::in &&
+                          bytes.substr(0, bytes.find('\n')).find("sip:pb") != std::string_view::npos;
+  if (!provider && !to_contact && calls_.empty()) return;
   auto parsed = sip::parse_message(bytes, sip::Framing::datagram);
   if (!parsed) return;  // no Call-ID to file it under; the transport logs malformed input
+  if (to_contact) provider = provider_by_contact(*parsed);
   const auto now = Clock::now();
   std::string call_id(parsed->call_id());
   if (provider) {

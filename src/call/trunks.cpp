@@ -56,7 +56,7 @@ Trunks::Trunks(store::Store& store, core::WorkerPool& pool, const core::SecretBo
       secrets_(secrets),
       options_(std::move(options)),
       trace_writer_(SipTraceWriter::create(store, pool, options_.trace_queue_max)),
-      recorder_(trace_writer_),
+      recorder_(trace_writer_, bindings_),
       status_writes_(core::SerialQueue::create(pool)) {}
 
 Trunks::~Trunks() {

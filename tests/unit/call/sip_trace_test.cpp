@@ -1,4 +1,5 @@
-// SIP traces: the tap's choice of messages (trunk address, allowlist, Call-ID followed elsewhere)
+// SIP traces: the tap's choice of messages (trunk address, allowlist, registration Contact,
+// Call-ID followed elsewhere)
 // and the writer's bounded queue, batches, order and redaction, on a real SQLite store.
 #include <gtest/gtest.h>
 
@@ -16,10 +17,11 @@ using namespace std::chrono_literals;
 
 std::string message(std::string_view call_id, std::string_view start = "OPTIONS sip:x@127.0.0.1 SIP/2.0",
                     std::string_view extra = {}) {
+  const auto method = start.starts_with("SIP/2.0") ? std::string_view("INVITE") : start.substr(0, start.find(' '));
   return std::string(start) +
          "\r\nVia: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK1\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@y>\r\n"
-         "Call-ID: " + std::string(call_id) + "\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\n" + std::string(extra) +
-         "Content-Length: 0\r\n\r\n";
+         "Call-ID: " + std::string(call_id) + "\r\nCSeq: 1 " + std::string(method) + "\r\nMax-Forwards: 70\r\n" +
+         std::string(extra) + "Content-Length: 0\r\n\r\n";
 }
 
 sip::Peer peer(std::string_view ip, std::uint16_t port = 5060) { return *sip::make_peer(ip, port, sip::Transport::udp); }
@@ -65,7 +67,9 @@ TEST_F(TraceTest, WriterRedactsBeforeStoring) {
 
 TEST_F(TraceTest, RecorderTracesTheTrunksMessagesAndFollowsTheirCallIds) {
   auto writer = SipTraceWriter::create(*store_, pool, 100);
-  SipTraceRecorder recorder(writer);
+  TrunkBindings bindings;
+  bindings.set("pbcontactofb", "sp_b");
+  SipTraceRecorder recorder(writer, bindings);
   recorder.on_message(sip::Direction::in, peer("192.0.2.1"), message("before"));  // nothing traced yet
   recorder.set_traced({TracedTrunk{"sp_a", {peer("192.0.2.1").address}, {}},
                        TracedTrunk{"sp_b", {}, {"198.51.100.0/24"}}});
@@ -88,19 +92,21 @@ TEST_F(TraceTest, RecorderTracesTheTrunksMessagesAndFollowsTheirCallIds) {
   ASSERT_EQ(b.size(), 1U);
   EXPECT_EQ(b[0].provider_id, "sp_b");
 
-  recorder.trace_call("placed-through-b", "sp_b");
-  recorder.trace_call("unknown-trunk", "sp_z");
-  recorder.on_message(sip::Direction::out, peer("203.0.113.9"), message("placed-through-b"));
-  recorder.on_message(sip::Direction::out, peer("203.0.113.9"), message("unknown-trunk"));
-  settle(*writer, 4);
-  EXPECT_EQ(stored("placed-through-b").size(), 1U);
-  EXPECT_TRUE(stored("unknown-trunk").empty());
+  // A call to sp_b's registration Contact from a carrier edge nobody listed, then its answer.
+  recorder.on_message(sip::Direction::in, peer("203.0.113.50"), message("on-binding", "INVITE sip:pbcontactofb@127.0.0.1:5060 SIP/2.0"));
+  recorder.on_message(sip::Direction::out, peer("203.0.113.50"), message("on-binding", "SIP/2.0 200 OK"));
+  recorder.on_message(sip::Direction::in, peer("203.0.113.50"), message("other", "INVITE sip:pbsomeoneelse@127.0.0.1 SIP/2.0"));
+  settle(*writer, 5);
+  auto on_binding = stored("on-binding");
+  ASSERT_EQ(on_binding.size(), 2U);
+  EXPECT_EQ(on_binding[0].provider_id, "sp_b");
+  EXPECT_TRUE(stored("other").empty());
 
   // Debug switched off for sp_a: neither its address nor its calls are traced any more.
   recorder.set_traced({TracedTrunk{"sp_b", {}, {"198.51.100.0/24"}}});
   recorder.on_message(sip::Direction::in, peer("192.0.2.1"), message("call-a"));
   recorder.on_message(sip::Direction::in, peer("198.51.100.77"), message("call-b"));
-  settle(*writer, 5);
+  settle(*writer, 6);
   EXPECT_EQ(stored("call-a").size(), 2U);
   EXPECT_EQ(stored("call-b").size(), 2U);
   recorder.set_traced({});
