@@ -50,13 +50,14 @@ core::Status bootstrap_api_key(store::Store& store, const core::Config& config) 
 }
 
 // Trunk registration, SIP traces and Test Connection (call::Trunks) from the sip.* settings.
-call::TrunkOptions trunk_options(const core::Config& config, const std::string& secret_key) {
+call::TrunkOptions trunk_options(const core::Config& config, const std::string& secret_key, std::size_t workers) {
   call::TrunkOptions o;
   o.poll = std::chrono::seconds(config.sip_trunks.poll_s);
   o.retry.base = std::chrono::seconds(config.sip_trunks.registration_retry_base_s);
   o.retry.max = std::chrono::seconds(config.sip_trunks.registration_retry_max_s);
   o.trace_queue_max = static_cast<std::size_t>(config.sip_trunks.trace_queue_max);
   o.binding_key = core::hmac_sha256(secret_key, "parley sip registration contact");  // never the sealing key itself
+  o.max_concurrent_tests = static_cast<int>(std::max<std::size_t>(1, workers / 2));  // the rest serve the API
   return o;
 }
 
@@ -102,7 +103,7 @@ int serve(const core::Config& config) {
   net::IoRuntime io(io_threads);
   std::atomic<bool> ready{false};
   // Trunks first: the API reports provider changes to it and the inbound router reads its bindings.
-  call::Trunks trunks(**store, pool, box, trunk_options(config, *secret));
+  call::Trunks trunks(**store, pool, box, trunk_options(config, *secret, workers));
   api::Api api(api::ApiDeps{**store, config, box, [&ready] { return ready.load(); }, &trunks});
   net::HttpServerOptions http_options{listen->host,
                                       listen->port,

@@ -219,6 +219,14 @@ core::Result<ConnectionTest> Trunks::test_connection(const store::SipProvider& p
   if (!engine) return core::fail(core::Errc::unavailable, "the SIP engine is not running");
   auto trunk = read_trunk(provider);
   if (!trunk) return std::unexpected(trunk.error());
+  if (tests_in_flight_.fetch_add(1) >= options_.max_concurrent_tests) {
+    --tests_in_flight_;
+    return core::fail(core::Errc::unavailable, "another connection test is running; try again in a few seconds");
+  }
+  struct Release {
+    std::atomic<int>& n;
+    ~Release() { --n; }
+  } release{tests_in_flight_};
   ConnectionTest test;
   test.target = sip::ProbeTarget{trunk->host, trunk->port, trunk->transport};
   auto promise = std::make_shared<std::promise<sip::ProbeResult>>();

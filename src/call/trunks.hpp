@@ -43,6 +43,9 @@ struct TrunkOptions {
   sip::RetryPolicy retry;
   std::size_t trace_queue_max = 10000;
   std::string binding_key;  // keys the registration Contact users (binding_contact_user)
+  // Each Test Connection holds a worker thread while it waits: at most this many at once, so
+  // probes of dead trunks cannot take the whole pool from the API.
+  int max_concurrent_tests = 1;
 };
 
 class Trunks final : public TrunkControl {
@@ -80,6 +83,7 @@ class Trunks final : public TrunkControl {
   std::atomic<sip::Engine*> engine_{nullptr};
   std::unique_ptr<TrunkRegistrations> registrations_;  // used on the SIP thread; released by stop()
   std::uint64_t trace_generation_ = 0;                 // SIP thread: newest address resolution wins
+  std::atomic<int> tests_in_flight_{0};
   std::mutex mu_;
   std::condition_variable_any wake_;
   bool nudged_ = false;

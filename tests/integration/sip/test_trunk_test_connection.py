@@ -89,3 +89,18 @@ def test_bad_requests(parley):
     assert_error(parley.post(f"/voice/sip/providers/{pid}/test", {"timeout_ms": 50}), 422, field="timeout_ms")
     assert_error(parley.post(f"/voice/sip/providers/{pid}/test", {"bogus": 1}), 422, field="bogus")
     assert_error(parley.post(f"/voice/sip/providers/{pid}/test", raw=b"[1]", headers={"Content-Type": "application/json"}), 400)
+
+
+def test_probes_beyond_half_the_workers_are_refused(make_daemon):
+    d = make_daemon({"PARLEY_WORKER_THREADS": "2"})  # one probe at a time; the other worker serves the API
+    pid = trunk(d, free_udp_port())
+    first = {}
+    worker = threading.Thread(target=lambda: first.update(r=d.post(f"/voice/sip/providers/{pid}/test", {"timeout_ms": 1500})))
+    worker.start()
+    time.sleep(0.3)
+    second = d.post(f"/voice/sip/providers/{pid}/test", {"timeout_ms": 1500})
+    assert_error(second, 503)
+    assert "another connection test" in second.json()["error"]["message"]
+    worker.join(10)
+    assert first["r"].status == 200 and first["r"].json()["result"] == "timeout"
+    assert d.post(f"/voice/sip/providers/{pid}/test", {"timeout_ms": 200}).json()["result"] == "timeout", "free again"
