@@ -41,7 +41,6 @@ class SipTraceRecorder final : public sip::MessageTap {
   void set_traced(const std::vector<TracedTrunk>& trunks);
   void on_message(sip::Direction direction, const sip::Peer& peer, std::string_view bytes) override;
 
-  std::size_t traced_trunks() const noexcept { return traced_.size(); }
   std::size_t tracked_calls() const noexcept { return calls_.size(); }
 
  private:

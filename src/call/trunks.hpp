@@ -59,7 +59,6 @@ class Trunks final : public TrunkControl {
   void stop(std::chrono::milliseconds deadline);  // un-REGISTERs every binding, waiting at most `deadline`
 
   const TrunkBindings* bindings() const noexcept { return &bindings_; }
-  std::uint64_t traces_dropped() const noexcept { return trace_writer_->dropped(); }
 
   void providers_changed() override;
   core::Result<ConnectionTest> test_connection(const store::SipProvider& provider,

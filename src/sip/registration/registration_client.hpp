@@ -68,10 +68,6 @@ class RegistrationClient : public std::enable_shared_from_this<RegistrationClien
   void stop(std::chrono::milliseconds deadline, std::function<void()> done);
 
   const RegistrationStatus& status() const noexcept { return status_; }
-  const std::string& contact_user() const noexcept { return config_.contact_user; }
-  const std::string& call_id() const noexcept { return call_id_; }
-  // Where the REGISTERs went (after the registrar's name resolved).
-  const std::optional<Peer>& registrar() const noexcept { return registrar_; }
 
  private:
   enum class Credentials : std::uint8_t { none, cached, fresh };  // what the last REGISTER carried
@@ -98,7 +94,7 @@ class RegistrationClient : public std::enable_shared_from_this<RegistrationClien
   std::string aor_;
   std::uint32_t cseq_ = 0;
   std::uint32_t expires_;  // what we ask for; raised by a 423
-  std::optional<Peer> registrar_;
+  std::optional<Peer> registrar_;  // where the REGISTERs go, once the name resolved
   std::shared_ptr<ClientTransaction> txn_;
   std::optional<auth::Challenge> challenge_;  // the registrar's last challenge, reused with nc + 1
   std::uint32_t nonce_count_ = 0;
