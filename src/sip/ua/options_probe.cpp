@@ -8,19 +8,20 @@
 namespace parley::sip {
 namespace {
 
+// Owned by whatever may still report (the resolve callback, then the transaction's handler),
+// never by the timer queue: the deadline holds it weakly, and nothing here touches the queue when
+// a probe is destroyed, which may happen late at shutdown.
 struct Probe {
-  explicit Probe(TimerQueue& timers) : deadline(timers) {}
-  Timer deadline;
-  std::shared_ptr<ClientTransaction> txn;
+  TimerQueue& timers;
+  TimerQueue::Id deadline = 0;
   std::function<void(ProbeResult)> done;
   TimerQueue::Clock::time_point sent_at;
   ProbeResult result;
 
+  // The first outcome wins; a later one (a response after the deadline) is ignored.
   void finish() {
     if (!done) return;
-    deadline.cancel();
-    if (txn) txn->detach();
-    txn.reset();
+    timers.cancel(deadline);
     auto d = std::move(done);
     done = nullptr;
     d(std::move(result));
@@ -51,11 +52,13 @@ std::string_view to_string(ProbeResult::Outcome outcome) noexcept {
 
 void probe_options(TransactionLayer& layer, const ProbeTarget& target, std::string_view user_agent,
                    std::chrono::milliseconds deadline, std::function<void(ProbeResult)> done) {
-  auto probe = std::make_shared<Probe>(layer.timers());
-  probe->done = std::move(done);
-  probe->deadline.start(deadline, [probe] {
-    probe->result.outcome = ProbeResult::Outcome::timeout;
-    probe->finish();
+  auto probe = std::make_shared<Probe>(Probe{layer.timers(), 0, std::move(done), {}, {}});
+  probe->deadline = layer.timers().schedule(deadline, [weak = std::weak_ptr<Probe>(probe)] {
+    auto p = weak.lock();
+    if (!p) return;
+    p->deadline = 0;
+    p->result.outcome = ProbeResult::Outcome::timeout;
+    p->finish();
   });
   const std::string uri = target_uri(target);
   const std::string agent(user_agent);
@@ -85,10 +88,10 @@ void probe_options(TransactionLayer& layer, const ProbeTarget& target, std::stri
       return probe->finish();
     }
     probe->sent_at = layer.timers().now();
-    std::weak_ptr<Probe> weak = probe;
-    probe->txn = layer.send_request(*request, *peer, [weak, &layer](const Inbound& response) {
-      auto p = weak.lock();
-      if (!p || !p->done || response->message.status() < 200) return;
+    // The handler keeps the probe until the transaction ends (at most 64*T1), answered or not.
+    layer.send_request(*request, *peer, [probe, &layer](const Inbound& response) {
+      auto p = probe;  // the transaction drops its handler when it terminates
+      if (!p->done || response->message.status() < 200) return;
       if (response->local) {  // s17.1.4 transport failure (a local 408 cannot beat our deadline)
         p->result.outcome = response->message.status() == 503 ? ProbeResult::Outcome::unreachable
                                                                : ProbeResult::Outcome::timeout;

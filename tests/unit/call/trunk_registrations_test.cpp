@@ -80,6 +80,8 @@ TEST_F(RegistrationsTest, StartsChangesAndRemoves) {
   EXPECT_EQ(last_expires(), 0U);
   EXPECT_FALSE(bindings.provider_for("pba"));
   EXPECT_EQ(registrations.running(), 0U);
+  ok();  // the registrar confirms the removal: nothing is left running
+  EXPECT_EQ(sender.count("REGISTER "), 4U);
 }
 
 TEST_F(RegistrationsTest, StopAllUnregistersEveryBindingThenReports) {
