@@ -1,10 +1,6 @@
 #include "call/trunk_registrations.hpp"
 
 namespace parley::call {
-namespace {
-using namespace std::chrono_literals;
-constexpr auto kRetireDeadline = 5s;  // un-REGISTER of a removed or changed binding
-}  // namespace
 
 TrunkRegistrations::TrunkRegistrations(sip::TransactionLayer& layer, TrunkBindings& bindings, Sink sink)
     : layer_(layer), bindings_(bindings), sink_(std::move(sink)) {}
@@ -50,6 +46,7 @@ void TrunkRegistrations::reconcile_once() {
     client->stop(kRetireDeadline, [this, alive, id] {
       if (alive.expired()) return;
       if (--retiring_[id] == 0) retiring_.erase(id);
+      if (stopped_) return stopped_one();
       reconcile();  // a changed binding starts again once its old one is gone
     });
   }
@@ -74,15 +71,27 @@ void TrunkRegistrations::stop_all(std::chrono::milliseconds deadline, std::funct
   wanted_.clear();
   auto running = std::move(running_);
   running_.clear();
-  if (running.empty()) return done();
-  auto left = std::make_shared<std::size_t>(running.size());
-  auto finished = std::make_shared<std::function<void()>>(std::move(done));
+  stopping_left_ = running.size();
+  for (const auto& [id, n] : retiring_) stopping_left_ += static_cast<std::size_t>(n);
+  on_stopped_ = std::move(done);
+  if (stopping_left_ == 0) {
+    stopping_left_ = 1;
+    return stopped_one();
+  }
+  std::weak_ptr<bool> alive = alive_;
   for (auto& [id, r] : running) {
     bindings_.erase(r.config.contact_user);
-    r.client->stop(deadline, [left, finished] {
-      if (--*left == 0) (*finished)();
+    r.client->stop(deadline, [this, alive] {
+      if (!alive.expired()) stopped_one();
     });
   }
+}
+
+void TrunkRegistrations::stopped_one() {
+  if (--stopping_left_ > 0 || !on_stopped_) return;
+  auto done = std::move(on_stopped_);
+  on_stopped_ = nullptr;
+  done();
 }
 
 std::optional<sip::RegistrationStatus> TrunkRegistrations::status_of(const std::string& provider_id) const {

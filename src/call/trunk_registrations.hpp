@@ -30,7 +30,11 @@ class TrunkRegistrations {
 
   // The providers that should be registered now, by id (a config whose contact_user is set).
   void apply(std::map<std::string, sip::RegistrationConfig> wanted);
-  // Un-REGISTERs every binding; `done` runs when all are removed or `deadline` passed.
+  // How long a removed or changed binding's un-REGISTER may take (then it is given up).
+  static constexpr std::chrono::milliseconds kRetireDeadline{3000};
+
+  // Un-REGISTERs every binding; `done` runs when all are removed (those already being removed
+  // included) or their deadlines passed: after at most max(deadline, kRetireDeadline).
   void stop_all(std::chrono::milliseconds deadline, std::function<void()> done);
 
   // The running client's last status; nullopt when the provider is not registering here.
@@ -45,6 +49,7 @@ class TrunkRegistrations {
   void reconcile();  // re-entrant calls (a stop that completes at once) loop instead of nesting
   void reconcile_once();
   void start(const std::string& provider_id, const sip::RegistrationConfig& config);
+  void stopped_one();  // a client finished its un-REGISTER while stop_all waits
 
   sip::TransactionLayer& layer_;
   TrunkBindings& bindings_;
@@ -52,6 +57,8 @@ class TrunkRegistrations {
   std::map<std::string, sip::RegistrationConfig> wanted_;
   std::map<std::string, Running> running_;
   std::map<std::string, int> retiring_;  // provider id -> clients still removing their binding
+  std::size_t stopping_left_ = 0;        // stop_all: clients yet to finish
+  std::function<void()> on_stopped_;
   bool stopped_ = false;
   bool reconciling_ = false;
   bool again_ = false;

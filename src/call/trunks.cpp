@@ -259,7 +259,7 @@ void Trunks::stop(std::chrono::milliseconds deadline) {
       });
     });
   });
-  if (finished.wait_for(deadline + 1s) != std::future_status::ready) {
+  if (finished.wait_for(std::max(deadline, TrunkRegistrations::kRetireDeadline) + 1s) != std::future_status::ready) {
     spdlog::warn("event=trunks.stop_timeout deadline_ms={}", deadline.count());
   }
   spdlog::info("event=trunks.stopped traces_written={} traces_dropped={}", trace_writer_->written(), trace_writer_->dropped());

@@ -100,5 +100,22 @@ TEST_F(RegistrationsTest, StopAllUnregistersEveryBindingThenReports) {
   EXPECT_EQ(registrations.running(), 0U) << "nothing starts after stop_all";
 }
 
+TEST_F(RegistrationsTest, StopAllAlsoWaitsForBindingsBeingRemoved) {
+  registrations.apply({{"sp_a", config("pba")}});
+  ok();
+  registrations.apply({});  // sp_a's un-REGISTER is in flight
+  bool done = false;
+  registrations.stop_all(1s, [&] { done = true; });
+  EXPECT_FALSE(done);
+  ok();
+  EXPECT_TRUE(done);
+}
+
+TEST_F(RegistrationsTest, StopAllWithNothingRunningIsDoneAtOnce) {
+  bool done = false;
+  registrations.stop_all(1s, [&] { done = true; });
+  EXPECT_TRUE(done);
+}
+
 }  // namespace
 }  // namespace parley::call
