@@ -5,6 +5,7 @@
 
 #include <future>
 #include <map>
+#include <mutex>
 #include <vector>
 
 #include "call/trunk_settings.hpp"
@@ -32,6 +33,19 @@ std::optional<std::int64_t> expires_ms(const sip::RegistrationStatus& s) {
 
 }  // namespace
 
+// The worker threads waiting for a probe, and what the SIP thread hands them; stop() releases
+// every waiter at once.
+struct Trunks::Tests {
+  struct Pending {
+    std::optional<sip::ProbeResult> result;
+    bool abandoned = false;
+  };
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::shared_ptr<Pending>> running;
+  bool stopping = false;
+};
+
 // One pass over the providers table, read on the follower thread.
 struct Trunks::Snapshot {
   struct Stored {
@@ -57,7 +71,8 @@ Trunks::Trunks(store::Store& store, core::WorkerPool& pool, const core::SecretBo
       options_(std::move(options)),
       trace_writer_(SipTraceWriter::create(store, pool, options_.trace_queue_max)),
       recorder_(trace_writer_, bindings_),
-      status_writes_(core::SerialQueue::create(pool)) {}
+      status_writes_(core::SerialQueue::create(pool)),
+      tests_(std::make_shared<Tests>()) {}
 
 Trunks::~Trunks() {
   follower_ = {};
@@ -219,31 +234,43 @@ core::Result<ConnectionTest> Trunks::test_connection(const store::SipProvider& p
   if (!engine) return core::fail(core::Errc::unavailable, "the SIP engine is not running");
   auto trunk = read_trunk(provider);
   if (!trunk) return std::unexpected(trunk.error());
-  if (tests_in_flight_.fetch_add(1) >= options_.max_concurrent_tests) {
-    --tests_in_flight_;
-    return core::fail(core::Errc::unavailable, "another connection test is running; try again in a few seconds");
+  auto pending = std::make_shared<Tests::Pending>();
+  {
+    std::lock_guard lock(tests_->mu);
+    if (tests_->stopping) return core::fail(core::Errc::unavailable, "shutting down");
+    if (tests_->running.size() >= static_cast<std::size_t>(options_.max_concurrent_tests)) {
+      return core::fail(core::Errc::unavailable, "another connection test is running; try again in a few seconds");
+    }
+    tests_->running.push_back(pending);
   }
-  struct Release {
-    std::atomic<int>& n;
-    ~Release() { --n; }
-  } release{tests_in_flight_};
   ConnectionTest test;
   test.target = sip::ProbeTarget{trunk->host, trunk->port, trunk->transport};
-  auto promise = std::make_shared<std::promise<sip::ProbeResult>>();
-  auto future = promise->get_future();
-  asio::post(engine->context(), [engine, target = test.target, timeout, promise] {
-    sip::probe_options(engine->transactions(), target, engine->user_agent(), timeout,
-                       [promise](sip::ProbeResult r) { promise->set_value(std::move(r)); });
+  asio::post(engine->context(), [engine, target = test.target, timeout, tests = tests_, pending] {
+    sip::probe_options(engine->transactions(), target, engine->user_agent(), timeout, [tests, pending](sip::ProbeResult r) {
+      {
+        std::lock_guard lock(tests->mu);
+        pending->result = std::move(r);
+      }
+      tests->cv.notify_all();
+    });
   });
+  std::unique_lock lock(tests_->mu);
   // The probe answers by `timeout` itself; the grace only covers a SIP thread that is not running.
-  if (future.wait_for(timeout + 2s) != std::future_status::ready) {
-    return core::fail(core::Errc::unavailable, "the SIP engine did not answer in time");
-  }
-  test.result = future.get();
+  const bool answered = tests_->cv.wait_for(lock, timeout + 2s, [&] { return pending->result || pending->abandoned; });
+  std::erase(tests_->running, pending);
+  if (pending->abandoned) return core::fail(core::Errc::unavailable, "shutting down");
+  if (!answered) return core::fail(core::Errc::unavailable, "the SIP engine did not answer in time");
+  test.result = std::move(*pending->result);
   return test;
 }
 
 void Trunks::stop(std::chrono::milliseconds deadline) {
+  {
+    std::lock_guard lock(tests_->mu);  // probes still waiting answer at once
+    tests_->stopping = true;
+    for (auto& t : tests_->running) t->abandoned = true;
+  }
+  tests_->cv.notify_all();
   follower_ = {};  // request_stop + join: no more passes
   auto* engine = engine_.exchange(nullptr);
   if (!engine) return;

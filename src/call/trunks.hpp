@@ -82,7 +82,8 @@ class Trunks final : public TrunkControl {
   std::atomic<sip::Engine*> engine_{nullptr};
   std::unique_ptr<TrunkRegistrations> registrations_;  // used on the SIP thread; released by stop()
   std::uint64_t trace_generation_ = 0;                 // SIP thread: newest address resolution wins
-  std::atomic<int> tests_in_flight_{0};
+  struct Tests;                  // Test Connection probes in flight (shared with their SIP callbacks)
+  std::shared_ptr<Tests> tests_;
   std::mutex mu_;
   std::condition_variable_any wake_;
   bool nudged_ = false;

@@ -104,3 +104,17 @@ def test_probes_beyond_half_the_workers_are_refused(make_daemon):
     worker.join(10)
     assert first["r"].status == 200 and first["r"].json()["result"] == "timeout"
     assert d.post(f"/voice/sip/providers/{pid}/test", {"timeout_ms": 200}).json()["result"] == "timeout", "free again"
+
+
+def test_shutdown_answers_a_waiting_probe_at_once(make_daemon):
+    d = make_daemon()
+    pid = trunk(d, free_udp_port())
+    result = {}
+    worker = threading.Thread(target=lambda: result.update(r=d.post(f"/voice/sip/providers/{pid}/test", {"timeout_ms": 20000})))
+    worker.start()
+    time.sleep(0.5)
+    started = time.time()
+    assert d.stop() == 0
+    worker.join(5)
+    assert time.time() - started < 5, "the probe's 20 s deadline did not hold up the shutdown"
+    assert_error(result["r"], 503)
