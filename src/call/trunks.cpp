@@ -76,8 +76,8 @@ Trunks::Trunks(store::Store& store, core::WorkerPool& pool, const core::SecretBo
 
 Trunks::~Trunks() {
   follower_ = {};
-  // Without stop() (start-up failed after attach), the clients' timers belong to an engine that
-  // is already gone: let the process exit without touching them.
+  // Left only when stop() did not finish in time: the clients' timers belong to an engine that is
+  // already gone, so the process exits without touching them.
   (void)registrations_.release();
 }
 
