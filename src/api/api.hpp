@@ -10,6 +10,7 @@
 #include "api/rate_limiter.hpp"
 #include "api/router.hpp"
 #include "call/active_calls.hpp"
+#include "call/trunk_control.hpp"
 #include "core/config.hpp"
 #include "core/crypto.hpp"
 #include "net/http_client.hpp"
@@ -30,6 +31,7 @@ struct ApiDeps {
   net::HttpClient* carrier_http = nullptr;  // carrier REST APIs (number import and clean-up); null: refused
   call::ActiveCalls* calls = nullptr;       // live calls on this node (POST /voice/end hangs them up)
   call::OutboundCalls* outbound = nullptr;  // places dialled calls; null: sessions stay initiating
+  call::TrunkControl* trunks = nullptr;  // registrations, traces, Test Connection; null without SIP
 };
 
 class Api {

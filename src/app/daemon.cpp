@@ -21,6 +21,7 @@
 #include "core/worker_pool.hpp"
 #include "jobs/call_scheduler.hpp"
 #include "jobs/http_webhook_sender.hpp"
+#include "jobs/sip_trace_pruner.hpp"
 #include "jobs/webhook_dispatcher.hpp"
 #include "net/http_client.hpp"
 #include "net/http_server.hpp"
@@ -89,10 +90,10 @@ int serve(const core::Config& config) {
   std::atomic<bool> ready{false};
   net::HttpClient http_client(io.next());  // carrier REST APIs and webhook deliveries
   call::ActiveCalls calls;
-  auto telephony = Telephony::create(config, io, **store, pool, box, calls);
+  auto telephony = Telephony::create(config, io, **store, pool, box, *secret, calls);
   if (!telephony) return fail(telephony.error());
   api::ApiDeps api_deps{**store, config, box, [&ready] { return ready.load(); }, &http_client, &calls,
-                        &(*telephony)->outbound()};
+                        &(*telephony)->outbound(), &(*telephony)->trunks()};
   api::Api api(api_deps);
   net::HttpServerOptions http_options{listen->host,
                                       listen->port,
@@ -105,6 +106,7 @@ int serve(const core::Config& config) {
   if (auto r = http.start(); !r) return fail(r.error());
 
   if (auto r = (*telephony)->start(); !r) return fail(r.error());
+  jobs::SipTracePruner trace_pruner(**store, std::chrono::seconds(config.sip_trunks.trace_prune_interval_s));
 
   jobs::HttpWebhookSender webhook_sender(http_client, config.webhooks);
   jobs::WebhookDispatcher webhooks(**store, pool, webhook_sender, box, config.webhooks);
@@ -119,6 +121,7 @@ int serve(const core::Config& config) {
   if (!pool.try_submit([&api_deps] { api::recover_interrupted_numbers(api_deps); })) {
     spdlog::error("event=phone_number.recovery_not_started reason=worker_queue_full");
   }
+  trace_pruner.start();
   ready = true;
   spdlog::info("event=ready http=http://{}:{} sip={} io_threads={} workers={}", listen->host, http.port(),
                core::log_value((*telephony)->sip_address()), io_threads, workers);
@@ -134,6 +137,7 @@ int serve(const core::Config& config) {
   (*telephony)->stop(std::chrono::seconds(5));
   http.stop(std::chrono::seconds(10));
   scheduler.stop();
+  trace_pruner.stop();
   webhooks.stop();
   pool.stop();
   io.stop();

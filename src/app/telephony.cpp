@@ -13,6 +13,22 @@
 
 namespace parley::app {
 
+namespace {
+
+// Trunk registration, SIP traces and Test Connection (call::Trunks) from the sip.* settings.
+call::TrunkOptions trunk_options(const core::Config& config, const std::string& secret_key, std::size_t workers) {
+  call::TrunkOptions o;
+  o.poll = std::chrono::seconds(config.sip_trunks.poll_s);
+  o.retry.base = std::chrono::seconds(config.sip_trunks.registration_retry_base_s);
+  o.retry.max = std::chrono::seconds(config.sip_trunks.registration_retry_max_s);
+  o.trace_queue_max = static_cast<std::size_t>(config.sip_trunks.trace_queue_max);
+  o.binding_key = core::hmac_sha256(secret_key, "parley sip registration contact");  // never the sealing key itself
+  o.max_concurrent_tests = static_cast<int>(std::max<std::size_t>(1, workers / 2));  // the rest serve the API
+  return o;
+}
+
+}  // namespace
+
 struct Telephony::Parts {
   net::IoRuntime& io;
   call::ActiveCalls& calls;
@@ -20,6 +36,7 @@ struct Telephony::Parts {
   bool tls = false;
   std::string tls_listen;
   std::optional<media::ports::PortAllocator> ports;
+  std::unique_ptr<call::Trunks> trunks;  // before inbound, which reads its bindings
   std::unique_ptr<call::InboundCalls> inbound;
   std::unique_ptr<sip::Engine> engine;
   std::unique_ptr<call::OutboundCalls> outbound;
@@ -27,8 +44,9 @@ struct Telephony::Parts {
 
 core::Result<std::unique_ptr<Telephony>> Telephony::create(const core::Config& config, net::IoRuntime& io,
                                                            store::Store& store, core::WorkerPool& pool,
-                                                           const core::SecretBox& secrets, call::ActiveCalls& calls) {
-  auto parts = std::make_unique<Parts>(Parts{io, calls, {}, false, {}, std::nullopt, nullptr, nullptr, nullptr});
+                                                           const core::SecretBox& secrets, const std::string& secret_key,
+                                                           call::ActiveCalls& calls) {
+  auto parts = std::make_unique<Parts>(Parts{io, calls, {}, false, {}, std::nullopt, nullptr, nullptr, nullptr, nullptr});
   auto sip_listen = core::parse_host_port(config.sip_listen);
   if (!sip_listen) return std::unexpected(sip_listen.error());
   parts->media_address = config.public_ip;
@@ -61,6 +79,8 @@ core::Result<std::unique_ptr<Telephony>> Telephony::create(const core::Config& c
   std::error_code ec;
   std::filesystem::create_directories(inbound.recordings_dir, ec);
   if (ec) return core::fail(core::Errc::io, "create " + inbound.recordings_dir.string() + ": " + ec.message());
+  parts->trunks = std::make_unique<call::Trunks>(store, pool, secrets, trunk_options(config, secret_key, pool.threads()));
+  inbound.bindings = parts->trunks->bindings();
   call::OutboundOptions outbound{inbound.media, inbound.recordings_dir, parts->media_address,
                                  config.outbound.ring_timeout_s, &secrets};
   parts->inbound = std::make_unique<call::InboundCalls>(io.at(0), store, pool, calls, std::move(inbound));
@@ -86,10 +106,15 @@ core::Result<std::unique_ptr<Telephony>> Telephony::create(const core::Config& c
 Telephony::Telephony(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 Telephony::~Telephony() = default;
 
-core::Status Telephony::start() { return parts_->engine->start(); }
+core::Status Telephony::start() {
+  if (auto r = parts_->engine->start(); !r) return r;
+  parts_->trunks->attach(*parts_->engine);
+  return {};
+}
 
 void Telephony::stop(std::chrono::milliseconds drain) {
   auto& p = *parts_;
+  p.trunks->stop(std::chrono::seconds(3));  // un-REGISTER while SIP still runs
   p.calls.end_all("shutdown");
   auto deadline = std::chrono::steady_clock::now() + drain;
   while (p.calls.size() > 0 && std::chrono::steady_clock::now() < deadline) {
@@ -106,6 +131,7 @@ void Telephony::stop(std::chrono::milliseconds drain) {
 }
 
 call::OutboundCalls& Telephony::outbound() { return *parts_->outbound; }
+call::Trunks& Telephony::trunks() { return *parts_->trunks; }
 
 std::string Telephony::sip_address() const {
   const auto& p = *parts_;

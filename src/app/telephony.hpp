@@ -8,6 +8,7 @@
 
 #include "call/active_calls.hpp"
 #include "call/outbound_calls.hpp"
+#include "call/trunks.hpp"
 #include "core/crypto.hpp"
 #include "core/config.hpp"
 #include "core/error.hpp"
@@ -22,16 +23,18 @@ class Telephony {
   // Validates the SIP and media settings; nothing is bound yet.
   static core::Result<std::unique_ptr<Telephony>> create(const core::Config& config, net::IoRuntime& io,
                                                          store::Store& store, core::WorkerPool& pool,
-                                                         const core::SecretBox& secrets, call::ActiveCalls& calls);
+                                                         const core::SecretBox& secrets, const std::string& secret_key,
+                                                         call::ActiveCalls& calls);
   ~Telephony();
 
-  core::Status start();  // binds the SIP listeners (before the I/O threads run)
-  // Ends every call (BYE; 503 to those still being admitted), waits up to `drain` for their
-  // records, then stops SIP. Called from the main thread while the I/O threads still run.
+  core::Status start();  // binds the SIP listeners and attaches the trunks (before the I/O threads run)
+  // Removes trunk registrations, ends every call (BYE; 503 to those still being admitted), waits up
+  // to `drain` for their records, then stops SIP. From the main thread while the I/O threads run.
   void stop(std::chrono::milliseconds drain);
 
   std::string sip_address() const;  // "sip:203.0.113.10:5060 (udp, tcp)" for the ready banner
   call::OutboundCalls& outbound();   // places dialled and scheduled calls
+  call::Trunks& trunks();            // registrations, SIP traces, Test Connection
 
   struct Parts;
 

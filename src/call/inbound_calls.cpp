@@ -91,7 +91,7 @@ class InboundCalls::Admission final : public sip::CallEvents, public std::enable
 
   std::expected<Admitted, Refusal> admit_on_worker(const InviteData& data) {
     auto& store = owner_.store_;
-    auto decision = route_inbound(store, data.request);
+    auto decision = route_inbound(store, data.request, owner_.options_.bindings);
     if (!decision) {
       spdlog::error("event=call.route_failed error={}", core::log_value(decision.error().message));
       return std::unexpected(Refusal{500, "Server Internal Error"});

@@ -14,6 +14,7 @@
 
 #include "call/active_calls.hpp"
 #include "call/call_media.hpp"
+#include "call/trunk_bindings.hpp"
 #include "core/worker_pool.hpp"
 #include "sip/ua/call_handler.hpp"
 #include "store/store.hpp"
@@ -23,6 +24,7 @@ namespace parley::call {
 struct InboundOptions {
   MediaEnvironment media;
   std::filesystem::path recordings_dir;  // <data_dir>/recordings
+  const TrunkBindings* bindings = nullptr;  // registration Contacts: calls on them route by their trunk
 };
 
 class InboundCalls final : public sip::CallHandler {

@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "call/e164.hpp"
+#include "call/trunk_settings.hpp"
 #include "core/text.hpp"
 #include "net/cidr.hpp"
 
@@ -42,6 +43,24 @@ std::optional<store::SipProvider> admitting_trunk(const std::vector<store::SipPr
     }
     auto list = net::CidrList::parse(cidrs);
     if (list && list->contains(source)) return p;
+  }
+  return std::nullopt;
+}
+
+// Registration bindings (call/trunk_bindings.hpp): the trunk whose registered Contact the
+// Request-URI names, when its allowlist (if it has one) admits the source too.
+std::optional<store::SipProvider> bound_trunk(const std::vector<store::SipProvider>& trunks,
+                                              const TrunkBindings& bindings, const InboundRequest& req) {
+  auto provider_id = bindings.provider_for(req.request_user);
+  if (!provider_id) return std::nullopt;
+  for (const auto& p : trunks) {
+    if (p.id != *provider_id) continue;
+    auto settings = read_trunk(p);
+    if (!settings) return std::nullopt;
+    if (settings->allowed_ips.empty()) return p;
+    auto list = net::CidrList::parse(settings->allowed_ips);
+    if (list && list->contains(req.source_address)) return p;
+    return std::nullopt;
   }
   return std::nullopt;
 }
@@ -95,11 +114,12 @@ std::optional<std::string> normalize_did(std::string_view user) {
   return info->e164;
 }
 
-core::Result<RouteDecision> route_inbound(store::Store& store, const InboundRequest& req) {
+core::Result<RouteDecision> route_inbound(store::Store& store, const InboundRequest& req, const TrunkBindings* bindings) {
   RouteDecision d;
   auto trunks = store.list_sip_providers(1000, 0);
   if (!trunks) return std::unexpected(trunks.error());
-  auto trunk = admitting_trunk(trunks->items, req.source_address);
+  std::optional<store::SipProvider> trunk = bindings ? bound_trunk(trunks->items, *bindings, req) : std::nullopt;
+  if (!trunk) trunk = admitting_trunk(trunks->items, req.source_address);
   if (!trunk) {
     d.sip_status = 403;
     d.reason = "Forbidden";

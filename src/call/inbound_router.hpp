@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "call/trunk_bindings.hpp"
 #include "core/error.hpp"
 #include "store/store.hpp"
 
@@ -34,6 +35,9 @@ std::optional<std::string> normalize_did(std::string_view user);
 
 // A caller no trunk admits (by IP allowlist) gets 403; an unknown DID gets 404. Otherwise the first
 // enabled route by priority that matches wins, then the agent linked to the dialled number.
-core::Result<RouteDecision> route_inbound(store::Store& store, const InboundRequest& request);
+// With `bindings`, an INVITE to one of our registration Contacts is admitted by that trunk first
+// (if the trunk also has an IP allowlist, the source must be on it); its DID is the To user.
+core::Result<RouteDecision> route_inbound(store::Store& store, const InboundRequest& request,
+                                          const TrunkBindings* bindings = nullptr);
 
 }  // namespace parley::call

@@ -52,6 +52,15 @@ struct MediaSettings {
   int jitter_max_ms = 200;
 };
 
+// SIP trunks: registration, SIP traces (docs/architecture.md "Trunks").
+struct SipTrunkSettings {
+  int poll_s = 30;                      // provider table re-read; API changes are applied at once anyway
+  int registration_retry_base_s = 30;   // RFC 5626 s4.5 base-time: first wait after a failure
+  int registration_retry_max_s = 1800;  // RFC 5626 s4.5 max-time
+  int trace_queue_max = 10000;          // trace messages waiting for the store; beyond, dropped and counted
+  int trace_prune_interval_s = 600;     // how often traces past their provider's retention are deleted
+};
+
 struct Config {
   std::string http_listen = "127.0.0.1:8080";
   std::string data_dir = "./var";
@@ -78,6 +87,7 @@ struct Config {
   WebhookSettings webhooks;
   OutboundPolicy outbound;
   MediaSettings media;
+  SipTrunkSettings sip_trunks;
   // Carriers (src/carriers): proxies whose X-Forwarded-Proto/Host are believed, Exotel's callback
   // addresses, and the REST API bases (tests point them at a local server).
   std::vector<std::string> trusted_proxies;     // CIDR blocks or addresses

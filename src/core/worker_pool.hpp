@@ -25,6 +25,7 @@ class WorkerPool {
   bool submit(std::function<void()> job);
   void stop();  // no new work; queued jobs still run
   std::size_t queued() const;
+  std::size_t threads() const noexcept { return threads_.size(); }
 
  private:
   void run(std::stop_token st);

@@ -119,10 +119,14 @@ class Store {
   virtual Status set_webhook_secret(std::string_view api_key_id, std::string_view sealed) = 0;
   virtual Result<std::string> webhook_secret(std::string_view api_key_id) = 0;  // sealed; empty if none
 
-  // SIP message traces (diagnostics), oldest first; pruned by age.
-  virtual Status append_sip_trace(const SipTrace& t) = 0;
+  // SIP message traces (diagnostics), oldest first. Appended in batches (one transaction each);
+  // pruned by age per provider (its trace_retention_hours), and for traces whose provider is gone.
+  // Pruning deletes in bounded chunks so writers are never locked out for long. Both return how
+  // many rows went.
+  virtual Status append_sip_traces(const std::vector<SipTrace>& traces) = 0;
   virtual Result<std::vector<SipTrace>> list_sip_traces(std::string_view call_id, int limit) = 0;
-  virtual Result<std::int64_t> prune_sip_traces(std::int64_t older_than) = 0;
+  virtual Result<std::int64_t> prune_sip_traces(std::string_view provider_id, std::int64_t older_than) = 0;
+  virtual Result<std::int64_t> prune_orphan_sip_traces(std::int64_t older_than) = 0;
 
   // Carriers. A session's carrier call id (Twilio CallSid, Plivo CallUUID, Exotel CallSid) is set
   // once by the call layer; status callbacks then find the session by it (false: no such session).

@@ -2,16 +2,19 @@
 import os
 import sqlite3
 
-from conftest import assert_error
+from conftest import assert_error, free_port
 
+# Loopback only: the daemon registers this trunk and traces it (debug), so its host and registrar
+# are local addresses where nothing answers (a host name would be looked up in DNS).
 TWILIO = {
-    "name": "Twilio main", "kind": "twilio", "host": "example.pstn.twilio.com", "transport": "udp",
+    "name": "Twilio main", "kind": "twilio", "host": "127.0.0.1", "transport": "udp",
     "inbound": {"auth": "ip_and_digest", "allowed_ips": ["54.172.60.0/30", "127.0.0.1"], "username": "parley",
                 "password": "in-SECRET-1"},
     "outbound": {"username": "trunkuser", "password": "out-SECRET-2"},
     "codecs": ["G722", "PCMU"], "dtmf_mode": "rfc2833",
     "session_timer": {"expires": 1800, "min_se": 90},
-    "registration": {"enabled": True, "username": "reguser", "password": "reg-SECRET-3", "expires": 600},
+    "registration": {"enabled": True, "username": "reguser", "password": "reg-SECRET-3", "expires": 600,
+                     "registrar": f"127.0.0.1:{free_port()}"},
     "priority": 5, "debug": True,
 }
 

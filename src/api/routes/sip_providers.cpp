@@ -6,6 +6,7 @@
 #include "api/secrets.hpp"
 #include "api/routes/routes.hpp"
 #include "api/routes/sip_provider_config.hpp"
+#include "call/trunk_settings.hpp"
 #include "core/ids.hpp"
 #include "core/time.hpp"
 #include "net/cidr.hpp"
@@ -19,7 +20,7 @@ constexpr std::string_view kCodecs[] = {"PCMU", "PCMA", "G722", "opus", "G729"};
 
 const SecretSlot kSecretSlots[] = {{{"inbound"}, "password", "inbound_password"},
                                    {{"outbound"}, "password", "outbound_password"},
-                                   {{"registration"}, "password", "registration_password"}};
+                                   {{"registration"}, "password", call::kRegistrationPasswordKey}};
 
 #define TRY_FIELD(expr)                                 \
   if (auto _r = (expr); !_r) return std::unexpected(_r.error())
@@ -168,7 +169,7 @@ Result<json::object> normalize(json::object in, const json::object& secrets) {
   if (!reg_expires) return std::unexpected(reg_expires.error());
   reg["enabled"] = reg_on->value_or(false);
   reg["expires"] = reg_expires->value_or(3600);
-  if (reg["enabled"].as_bool() && (!reg.contains("username") || !secrets.contains("registration_password"))) {
+  if (reg["enabled"].as_bool() && (!reg.contains("username") || !secrets.contains(call::kRegistrationPasswordKey))) {
     return fail(Errc::validation, "registration.username and registration.password are required to register",
                 "registration.password");
   }
@@ -218,6 +219,45 @@ store::SipProvider to_row(store::SipProvider row, const json::object& config, co
   return row;
 }
 
+// Registrations and traces follow a committed change at once (call::Trunks).
+void providers_changed(ApiDeps& deps) {
+  if (deps.trunks) deps.trunks->providers_changed();
+}
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// "Test Connection" (seeds/002): what one OPTIONS to the trunk showed.
+json::object connection_test_json(const std::string& id, const call::ConnectionTest& test, std::int64_t timeout_ms) {
+  using Outcome = sip::ProbeResult::Outcome;
+  const auto& r = test.result;
+  std::string target = test.target.host.find(':') != std::string::npos ? "[" + test.target.host + "]" : test.target.host;
+  if (test.target.port) target += ":" + std::to_string(*test.target.port);
+  std::string reason = r.reason;
+  switch (r.outcome) {
+    case Outcome::answered: break;
+    case Outcome::timeout: reason = fmt::format("no response within {} ms", timeout_ms); break;
+    case Outcome::unreachable: reason = "connection failed"; break;
+    case Outcome::unresolvable: reason = test.target.host + " does not resolve"; break;
+  }
+  const bool answered = r.outcome == Outcome::answered;
+  return json::object{
+      {"provider_id", id},
+      {"reachable", answered},
+      {"result", std::string(sip::to_string(r.outcome))},
+      {"status_code", answered ? json::value(r.status) : json::value(nullptr)},
+      {"reason", reason},
+      {"rtt_ms", answered ? json::value(static_cast<double>(r.rtt.count()) / 1000.0) : json::value(nullptr)},
+      {"transport", lower(sip::to_string(test.target.transport))},
+      {"target", target},
+      {"address", r.peer ? json::value(sip::host_text(r.peer->address) + ":" + std::to_string(r.peer->port))
+                         : json::value(nullptr)},
+  };
+}
+
 }  // namespace
 
 void add_sip_provider_routes(Router& r, ApiDeps& deps) {
@@ -236,6 +276,7 @@ void add_sip_provider_routes(Router& r, ApiDeps& deps) {
            row.created_at = row.updated_at = now;
            auto created = deps.store.create_sip_provider(to_row(row, *config, secrets, deps.secrets));
            if (!created) return std::unexpected(created.error());
+           providers_changed(deps);
            return json_response(201, to_json(*created, secrets));
          }});
 
@@ -289,6 +330,7 @@ void add_sip_provider_routes(Router& r, ApiDeps& deps) {
            row.updated_at = core::to_unix_ms(core::now_utc());
            auto updated = deps.store.update_sip_provider(to_row(row, *config, *secrets, deps.secrets));
            if (!updated) return std::unexpected(updated.error());
+           providers_changed(deps);
            return json_response(200, to_json(*updated, *secrets));
          }});
 
@@ -296,7 +338,28 @@ void add_sip_provider_routes(Router& r, ApiDeps& deps) {
            auto id = provider_id(ctx);
            if (!id) return std::unexpected(id.error());
            if (auto rr = deps.store.delete_sip_provider(*id); !rr) return std::unexpected(rr.error());
+           providers_changed(deps);
            return json_response(200, json::object{{"id", *id}, {"deleted", true}});
+         }});
+
+  // Blocks this worker for at most timeout_ms (plus a short grace) while the SIP thread probes.
+  r.add({"POST", "/voice/sip/providers/{id}/test", RateClass::standard,
+         [&deps](RequestContext& ctx) -> Result<net::HttpResponse> {
+           auto id = provider_id(ctx);
+           if (!id) return std::unexpected(id.error());
+           auto body = parse_object_body(ctx.request, true);
+           if (!body) return std::unexpected(body.error());
+           Fields f(*body);
+           TRY_FIELD(f.only({"timeout_ms"}));
+           auto timeout = f.integer("timeout_ms", 100, 30000);
+           if (!timeout) return std::unexpected(timeout.error());
+           const std::int64_t timeout_ms = timeout->value_or(5000);
+           auto p = deps.store.get_sip_provider(*id);
+           if (!p) return std::unexpected(p.error());
+           if (!deps.trunks) return fail(Errc::unavailable, "SIP is not running in this process");
+           auto test = deps.trunks->test_connection(*p, std::chrono::milliseconds(timeout_ms));
+           if (!test) return std::unexpected(test.error());
+           return json_response(200, connection_test_json(*id, *test, timeout_ms));
          }});
 }
 

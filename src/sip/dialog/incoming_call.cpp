@@ -5,6 +5,19 @@
 #include "core/log.hpp"
 
 namespace parley::sip {
+namespace {
+
+// s12.1.1: a response that establishes the dialog copies every Record-Route of the request, in
+// order, so the caller's proxies (a carrier's edge, Kamailio) stay on the path of later requests.
+HeaderList record_routes(const Message& invite) {
+  HeaderList out;
+  for (const Header& h : invite.headers()) {
+    if (h.id == HeaderId::record_route) out.emplace_back("Record-Route", std::string(h.value));
+  }
+  return out;
+}
+
+}  // namespace
 
 IncomingCall::IncomingCall(SessionHost& host, std::shared_ptr<IncomingRequest> invite, SessionTimerPlan plan)
     : InviteSession(host, {}), invite_(std::move(invite)), invite_msg_(invite_->inbound()), plan_(plan) {
@@ -40,9 +53,9 @@ void IncomingCall::ringing(std::optional<std::string> early_sdp) {
   if (!invite_ || invite_->answered()) return;
   if (early_sdp) {
     local_sdp_ = *early_sdp;
-    invite_->send(make_answer(*invite_, 183, "Session Progress", *early_sdp, {}), 183);
+    invite_->send(make_answer(*invite_, 183, "Session Progress", *early_sdp, record_routes(invite())), 183);
   } else {
-    invite_->send(make_answer(*invite_, 180, "Ringing", {}, {}), 180);
+    invite_->send(make_answer(*invite_, 180, "Ringing", {}, record_routes(invite())), 180);
   }
 }
 
@@ -58,7 +71,7 @@ void IncomingCall::reject(int status, std::string_view reason, const HeaderList&
 void IncomingCall::accept(std::string sdp_answer) {
   if (!invite_ || invite_->answered()) return;
   local_sdp_ = std::move(sdp_answer);
-  HeaderList extra;
+  HeaderList extra = record_routes(invite());
   if (plan_.interval > 0) {  // RFC 4028 s9
     extra.emplace_back("Session-Expires",
                        std::to_string(plan_.interval) + ";refresher=" + (plan_.we_refresh ? "uas" : "uac"));

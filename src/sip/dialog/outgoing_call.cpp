@@ -4,7 +4,7 @@
 
 #include "core/ids.hpp"
 #include "core/log.hpp"
-#include "sip/auth/digest.hpp"
+#include "sip/auth/client_challenge.hpp"
 #include "sip/message/builder.hpp"
 
 namespace parley::sip {
@@ -177,21 +177,11 @@ void OutgoingCall::on_answer(const Inbound& in) {
 bool OutgoingCall::retry_with_credentials(const Message& response) {
   if (auth_tried_ || request_.auth_username.empty()) return false;
   auth_tried_ = true;
-  const bool proxy = response.status() == 407;
-  auto challenges = response.auth(proxy ? HeaderId::proxy_authenticate : HeaderId::www_authenticate);
-  if (!challenges || challenges->empty()) return false;
-  // RFC 8760 s2.4: prefer the strongest algorithm offered.
-  std::optional<auth::DigestChallenge> best;
-  for (const Header& h : response.headers()) {
-    if (h.id != (proxy ? HeaderId::proxy_authenticate : HeaderId::www_authenticate)) continue;
-    auto c = auth::parse_challenge(h.value);
-    if (!c) continue;
-    if (!best || (c->algorithm == auth::DigestAlgorithm::sha256 && best->algorithm != auth::DigestAlgorithm::sha256)) best = *c;
-  }
-  if (!best) return false;
-  const std::string value = auth::build_authorization(*best, request_.auth_username, request_.auth_password,
+  auto challenge = auth::pick_challenge(response);
+  if (!challenge) return false;
+  const std::string value = auth::build_authorization(challenge->digest, request_.auth_username, request_.auth_password,
                                                       auth::DigestRequest{"INVITE", request_.request_uri});
-  return send_invite({{proxy ? "Proxy-Authorization" : "Authorization", value}}).has_value();
+  return send_invite({{std::string(challenge->header_name()), value}}).has_value();
 }
 
 void OutgoingCall::cancel() {

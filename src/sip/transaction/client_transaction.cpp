@@ -140,7 +140,7 @@ void ClientTransaction::on_transport_error() {
   if (state_ != State::calling && state_ != State::trying && state_ != State::proceeding) return;
   auto self = shared_from_this();
   // s17.1.4: a transport failure is reported to the TU as a 503 (Service Unavailable).
-  if (auto made = own_message(make_response(request_->message, 503, "Service Unavailable", {}), destination_)) {
+  if (auto made = local_response(request_->message, 503, "Service Unavailable", destination_)) {
     report(*made);
   }
   terminate();
@@ -153,7 +153,7 @@ void ClientTransaction::timeout() {
   }
   auto self = shared_from_this();
   // s17.1.1.2 / s17.1.2.2: timer B/F fired; the TU sees a 408.
-  if (auto made = own_message(make_response(request_->message, 408, "Request Timeout", {}), destination_)) {
+  if (auto made = local_response(request_->message, 408, "Request Timeout", destination_)) {
     report(*made);
   }
   terminate();

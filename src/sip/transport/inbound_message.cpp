@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "sip/message/builder.hpp"
+
 namespace parley::sip {
 namespace {
 
@@ -86,14 +88,27 @@ ParseResult<Inbound> make_inbound(std::string_view bytes, Framing framing, const
 
 namespace parley::sip {
 
-ParseResult<Inbound> own_message(std::string bytes, const Peer& destination) {
+namespace {
+
+ParseResult<Inbound> parsed_own(std::string bytes, const Peer& destination, bool local) {
   auto out = std::make_shared<InboundMessage>();
   out->bytes = std::move(bytes);
   out->source = destination;
+  out->local = local;
   auto parsed = parse_message(out->bytes, Framing::datagram);
   if (!parsed) return std::unexpected(parsed.error());
   out->message = std::move(*parsed);
   return out;
+}
+
+}  // namespace
+
+ParseResult<Inbound> own_message(std::string bytes, const Peer& destination) {
+  return parsed_own(std::move(bytes), destination, false);
+}
+
+ParseResult<Inbound> local_response(const Message& request, int status, std::string_view reason, const Peer& destination) {
+  return parsed_own(make_response(request, status, reason, {}), destination, true);
 }
 
 }  // namespace parley::sip

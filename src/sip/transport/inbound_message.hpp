@@ -13,7 +13,8 @@ namespace parley::sip {
 struct InboundMessage {
   std::string bytes;
   Message message;
-  Peer source;  // for stream transports, also the connection it arrived on
+  Peer source;         // for stream transports, also the connection it arrived on
+  bool local = false;  // a response this node made for its own request (timeout, transport failure)
 };
 using Inbound = std::shared_ptr<const InboundMessage>;
 
@@ -31,5 +32,8 @@ namespace parley::sip {
 
 // A message this node built, parsed once so its fields can be read back (no Via stamping).
 ParseResult<Inbound> own_message(std::string bytes, const Peer& destination = {});
+// The response a client transaction reports when no real one can come (RFC 3261 s17.1.1.2 timer
+// B/F: 408; s17.1.4 transport failure: 503), marked `local` so the TU can tell it from a peer's.
+ParseResult<Inbound> local_response(const Message& request, int status, std::string_view reason, const Peer& destination);
 
 }  // namespace parley::sip

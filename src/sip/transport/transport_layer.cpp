@@ -50,6 +50,7 @@ struct TransportLayer::Impl final : ConnectionEvents {
   std::unordered_map<Peer, std::shared_ptr<Connection>, PeerHash> connections;
   std::string public_host;
   std::function<void(const Peer&)> on_failure;
+  MessageTap* tap = nullptr;
   bool stopped = false;
 
   core::Status open_udp(const asio::ip::address& address, std::uint16_t& port) {
@@ -201,6 +202,7 @@ struct TransportLayer::Impl final : ConnectionEvents {
   }
 
   void deliver(std::string_view bytes, const Peer& source, Framing framing) {
+    if (tap) tap->on_message(Direction::in, source, bytes);
     auto in = make_inbound(bytes, framing, source);
     if (in) {
       receiver.on_message(std::move(*in));
@@ -224,6 +226,7 @@ struct TransportLayer::Impl final : ConnectionEvents {
 
   void send(const Peer& destination, std::string_view bytes) {
     if (stopped) return;
+    if (tap && bytes.find_first_not_of("\r\n") != std::string_view::npos) tap->on_message(Direction::out, destination, bytes);
     if (destination.transport == Transport::udp) {
       if (bytes.size() > config.max_message_size) {
         spdlog::warn("event=sip.transport.send_oversized peer={} bytes={}", to_string(destination), bytes.size());
@@ -326,6 +329,8 @@ void TransportLayer::resolve(std::string_view host, std::optional<std::uint16_t>
 void TransportLayer::set_failure_handler(std::function<void(const Peer& peer)> handler) {
   impl_->on_failure = std::move(handler);
 }
+
+void TransportLayer::set_tap(MessageTap* tap) { impl_->tap = tap; }
 
 bool TransportLayer::connected(const Peer& peer) const { return impl_->connections.contains(peer); }
 

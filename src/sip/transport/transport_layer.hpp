@@ -15,6 +15,7 @@
 #include "core/error.hpp"
 #include "sip/message/limits.hpp"
 #include "sip/transport/inbound_message.hpp"
+#include "sip/transport/message_tap.hpp"
 #include "sip/transport/sender.hpp"
 
 namespace parley::sip {
@@ -56,6 +57,8 @@ class TransportLayer final : public Sender {
 
   // The port actually bound for `transport` (useful with port 0); 0 when not listening.
   std::uint16_t local_port(Transport transport) const;
+  // Every message in and out is shown to `tap` (nullptr: none). Set on the io_context's thread.
+  void set_tap(MessageTap* tap);
 
  private:
   struct Impl;

@@ -13,6 +13,9 @@
 //   asio::post(engine.context(), [&] { auto call = engine.dial(request, &events); });
 //   engine.stop();                                        // on the io_context, after calls are dropped
 //
+// Requests outside dialogs go through transactions(): sip::RegistrationClient (REGISTER) and
+// sip::probe_options (OPTIONS "Test Connection").
+//
 // Every callback runs on `context()`, and every call object is used there only.
 #include <boost/asio/io_context.hpp>
 
@@ -44,6 +47,11 @@ class Engine {
   std::uint16_t local_port(Transport transport) const { return transport_.local_port(transport); }
   std::string sent_by(Transport transport) const { return transport_.sent_by(transport); }
   std::size_t dialog_count() const noexcept { return ua_.dialog_count(); }
+  // For requests outside any dialog (REGISTER, OPTIONS probes), on `context()` only.
+  TransactionLayer& transactions() noexcept { return transactions_; }
+  const std::string& user_agent() const noexcept { return ua_.settings().user_agent; }
+  // Shows every message in and out to `tap` (SIP traces); set before start().
+  void set_tap(MessageTap* tap) { transport_.set_tap(tap); }
 
  private:
   struct Forward final : MessageReceiver {

@@ -160,13 +160,18 @@ Status SqliteStore::delete_sip_route(std::string_view id) {
   return expect_changed(**c, "route");
 }
 
-Status SqliteStore::append_sip_trace(const SipTrace& t) {
+Status SqliteStore::append_sip_traces(const std::vector<SipTrace>& traces) {
+  if (traces.empty()) return {};
   PARLEY_TRY(c, acquire());
-  PARLEY_TRY(stmt, (*c)->prepare("INSERT INTO sip_traces (provider_id, call_id, direction, remote, message, created_at) "
-                                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
-  stmt->bind(1, t.provider_id).bind(2, t.call_id).bind(3, t.direction).bind(4, t.remote).bind(5, t.message);
-  stmt->bind(6, t.created_at);
-  return stmt->run();
+  PARLEY_TRY(tx, Transaction::begin(**c));
+  for (const auto& t : traces) {
+    PARLEY_TRY(stmt, (*c)->prepare("INSERT INTO sip_traces (provider_id, call_id, direction, remote, message, created_at) "
+                                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+    stmt->bind(1, t.provider_id).bind(2, t.call_id).bind(3, t.direction).bind(4, t.remote).bind(5, t.message);
+    stmt->bind(6, t.created_at);
+    if (auto r = stmt->run(); !r) return r;
+  }
+  return tx->commit();
 }
 
 Result<std::vector<SipTrace>> SqliteStore::list_sip_traces(std::string_view call_id, int limit) {
@@ -181,12 +186,42 @@ Result<std::vector<SipTrace>> SqliteStore::list_sip_traces(std::string_view call
       });
 }
 
-Result<std::int64_t> SqliteStore::prune_sip_traces(std::int64_t older_than) {
+namespace {
+
+constexpr int kPruneChunk = 5000;  // rows per DELETE: each holds the write lock only briefly
+
+// Runs a chunked DELETE (at most parameter `limit_param` rows each) until a chunk comes back short.
+template <class Binder>
+Result<std::int64_t> delete_in_chunks(Connection& c, const char* sql, int limit_param, Binder&& bind) {
+  std::int64_t total = 0;
+  for (;;) {
+    PARLEY_TRY(stmt, c.prepare(sql));
+    bind(*stmt);
+    stmt->bind(limit_param, kPruneChunk);
+    if (auto r = stmt->run(); !r) return std::unexpected(r.error());
+    const auto n = c.changes();
+    total += n;
+    if (n < kPruneChunk) return total;
+  }
+}
+
+}  // namespace
+
+Result<std::int64_t> SqliteStore::prune_sip_traces(std::string_view provider_id, std::int64_t older_than) {
   PARLEY_TRY(c, acquire());
-  PARLEY_TRY(stmt, (*c)->prepare("DELETE FROM sip_traces WHERE created_at < ?1"));
-  stmt->bind(1, older_than);
-  if (auto r = stmt->run(); !r) return std::unexpected(r.error());
-  return (*c)->changes();
+  return delete_in_chunks(**c,
+                          "DELETE FROM sip_traces WHERE id IN (SELECT id FROM sip_traces WHERE created_at < ?2 "
+                          "AND provider_id = ?1 LIMIT ?3)",
+                          3, [&](Statement& s) { s.bind(1, provider_id).bind(2, older_than); });
+}
+
+Result<std::int64_t> SqliteStore::prune_orphan_sip_traces(std::int64_t older_than) {
+  PARLEY_TRY(c, acquire());
+  return delete_in_chunks(**c,
+                          "DELETE FROM sip_traces WHERE id IN (SELECT t.id FROM sip_traces t WHERE t.created_at < ?1 "
+                          "AND (t.provider_id IS NULL OR NOT EXISTS (SELECT 1 FROM sip_providers p WHERE p.id = "
+                          "t.provider_id)) LIMIT ?2)",
+                          2, [&](Statement& s) { s.bind(1, older_than); });
 }
 
 }  // namespace parley::store::sqlite

@@ -80,9 +80,10 @@ class SqliteStore final : public Store {
   Status set_webhook_secret(std::string_view api_key_id, std::string_view sealed) override;
   Result<std::string> webhook_secret(std::string_view api_key_id) override;
 
-  Status append_sip_trace(const SipTrace& t) override;
+  Status append_sip_traces(const std::vector<SipTrace>& traces) override;
   Result<std::vector<SipTrace>> list_sip_traces(std::string_view call_id, int limit) override;
-  Result<std::int64_t> prune_sip_traces(std::int64_t older_than) override;
+  Result<std::int64_t> prune_sip_traces(std::string_view provider_id, std::int64_t older_than) override;
+  Result<std::int64_t> prune_orphan_sip_traces(std::int64_t older_than) override;
 
   Status set_carrier_call_id(std::string_view session_id, std::string_view carrier_call_id) override;
   Result<bool> set_telephony_status(std::string_view carrier_call_id, std::string_view status) override;

@@ -9,6 +9,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "../../.."))
@@ -89,3 +90,58 @@ class Uas(Proc):
         raise RuntimeError(f"sip_test_uas did not start: {self.errors()}")
 
 
+
+
+KAMAILIO_CFG = os.path.join(os.path.dirname(__file__), "kamailio_registrar.cfg")
+
+
+class Kamailio(Proc):
+    """Kamailio as a digest-challenging registrar on 127.0.0.1:`port` (UDP and TCP), from
+    kamailio_registrar.cfg. Its control socket lives in a short temporary directory (unix socket
+    paths are limited to 108 bytes)."""
+
+    def __init__(self, workdir, port, user, password, did="14155551234", min_expires=1, max_expires=3600,
+                 min_expires_mode=0, name="kamailio"):
+        self.port = port
+        self.rundir = tempfile.mkdtemp(prefix="kam-")
+        with open(KAMAILIO_CFG) as f:
+            cfg = f.read()
+        for key, value in {"W": self.rundir, "PORT": port, "USER": user, "PASSWORD": password, "DID": did,
+                           "MIN_EXPIRES": min_expires, "MAX_EXPIRES": max_expires,
+                           "MIN_EXPIRES_MODE": min_expires_mode}.items():
+            cfg = cfg.replace(f"@{key}@", str(value))
+        path = os.path.join(self.rundir, "kamailio.cfg")
+        with open(path, "w") as f:
+            f.write(cfg)
+        super().__init__(["kamailio", "-f", path, "-P", os.path.join(self.rundir, "kamailio.pid"), "-Y", self.rundir,
+                          "-DD", "-E"], workdir, name)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                break
+            if subprocess.run(["kamcmd", "-s", self.ctl, "core.version"], capture_output=True, timeout=5).returncode == 0:
+                return
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"kamailio did not start: {self.errors()[-2000:]}")
+
+    @property
+    def ctl(self):
+        return f"unixs:{self.rundir}/ctl"
+
+    def contacts(self, aor):
+        """The bindings usrloc holds for `aor` (user@domain) as dicts of Contact, Expires, Call-ID, CSeq."""
+        r = subprocess.run(["kamcmd", "-s", self.ctl, "ul.lookup", "location", aor], capture_output=True, text=True,
+                           timeout=5)
+        bindings = []
+        for line in r.stdout.splitlines():
+            key, _, value = line.strip().partition(":")
+            if key == "Address":
+                bindings.append({})
+            if bindings and key in ("Address", "Expires", "Call-ID", "CSeq", "User-Agent", "Received"):
+                bindings[-1][key] = value.strip()
+        return bindings
+
+    def stop(self):
+        super().stop()
+        shutil.rmtree(self.rundir, ignore_errors=True)

@@ -92,6 +92,29 @@ TEST_F(UaFixture, UasAnswerAckBye) {
   EXPECT_EQ(ua->dialog_count(), 0U);
 }
 
+TEST_F(UaFixture, DialogResponsesCopyRecordRouteInOrder) {
+  // s12.1.1: the 18x and 2xx carry the INVITE's Record-Route values, so the caller's ACK and BYE
+  // come back through its proxies; our own BYE follows them as the route set.
+  deliver(request("INVITE", "z9hG4bKi1", {}, 1, kOffer,
+                  "Record-Route: <sip:edge.test;lr>\r\nRecord-Route: <sip:core.test;lr>, <sip:inner.test;lr>\r\n"));
+  handler.calls[0]->ringing();
+  handler.calls[0]->accept("v=0\r\n");
+  for (auto response : {sender.parsed(sender.sent.size() - 2), sender.last()}) {
+    auto rr = response->message.values(HeaderId::record_route);
+    ASSERT_TRUE(rr);
+    EXPECT_EQ(*rr, (std::vector<std::string_view>{"<sip:edge.test;lr>", "<sip:core.test;lr>", "<sip:inner.test;lr>"}))
+        << response->bytes;
+  }
+  const std::string tag = to_tag_of_last();
+  deliver(request("ACK", "z9hG4bKa1", tag));
+  handler.calls[0]->hangup();
+  auto bye = sender.last();
+  ASSERT_EQ(bye->message.method(), "BYE");
+  auto routes = bye->message.values(HeaderId::route);
+  ASSERT_TRUE(routes);
+  EXPECT_EQ(*routes, (std::vector<std::string_view>{"<sip:edge.test;lr>", "<sip:core.test;lr>", "<sip:inner.test;lr>"}));
+}
+
 TEST_F(UaFixture, HangupBeforeAckWaitsForTheAck) {
   deliver(request("INVITE", "z9hG4bKi1", {}, 1, kOffer));
   handler.calls[0]->accept("v=0\r\n");

@@ -211,3 +211,39 @@ TEST_F(SqliteStoreTest, ConcurrentWritersAllCommit) {
   EXPECT_EQ(ok.load(), 100);
   EXPECT_EQ(store_->list_agents(1, 0)->total, 100);
 }
+
+TEST_F(SqliteStoreTest, SipTracesAppendInBatchesAndPrunePerProviderAndOrphans) {
+  auto now = core::to_unix_ms(core::now_utc());
+  store::SipProvider p{core::new_id("sp"), "trunk", "generic", 10, "{}", "", "disabled", std::nullopt, "", now, now};
+  ASSERT_TRUE(store_->create_sip_provider(p).has_value());
+  std::vector<store::SipTrace> batch;
+  auto trace = [&](std::optional<std::string> provider, std::string call_id, std::int64_t at) {
+    batch.push_back(store::SipTrace{0, std::move(provider), std::move(call_id), "in", "udp:127.0.0.1:5060", "OPTIONS", at});
+  };
+  for (int i = 0; i < 12000; ++i) trace(p.id, "old", 1000 + i);  // more than one delete chunk
+  trace(p.id, "new", 50'000);
+  trace(std::string("sp_gone"), "orphan-old", 1000);
+  trace(std::string("sp_gone"), "orphan-new", 50'000);
+  trace(std::nullopt, "none-old", 1000);
+  ASSERT_TRUE(store_->append_sip_traces(batch).has_value());
+  ASSERT_TRUE(store_->append_sip_traces({}).has_value());
+  auto old = store_->list_sip_traces("old", 20000);
+  ASSERT_EQ(old->size(), 12000U);
+  EXPECT_EQ(old->front().created_at, 1000);
+  EXPECT_EQ(old->back().created_at, 12999) << "in insertion order";
+
+  auto pruned = store_->prune_sip_traces(p.id, 20'000);
+  ASSERT_TRUE(pruned.has_value());
+  EXPECT_EQ(*pruned, 12000);
+  EXPECT_TRUE(store_->list_sip_traces("old", 10)->empty());
+  EXPECT_EQ(store_->list_sip_traces("new", 10)->size(), 1U);
+  EXPECT_EQ(store_->list_sip_traces("orphan-old", 10)->size(), 1U) << "another provider's traces are not touched";
+
+  auto orphans = store_->prune_orphan_sip_traces(20'000);
+  ASSERT_TRUE(orphans.has_value());
+  EXPECT_EQ(*orphans, 2);
+  EXPECT_TRUE(store_->list_sip_traces("orphan-old", 10)->empty());
+  EXPECT_TRUE(store_->list_sip_traces("none-old", 10)->empty());
+  EXPECT_EQ(store_->list_sip_traces("orphan-new", 10)->size(), 1U);
+  EXPECT_EQ(store_->list_sip_traces("new", 10)->size(), 1U) << "a known provider's traces are not orphans";
+}
