@@ -49,9 +49,9 @@ def test_restart_keeps_everything(make_daemon, data_dir):
     assert d2.get(f"/voice/agents/{a['id']}").json() == d2.get(f"/voice/agents/{a['id']}").json()
     a2 = d2.get(f"/voice/agents/{a['id']}").json()
     assert a2["llm"]["api_key_set"] is True and a2["phone_number_id"] == n["id"]
-    # A call in flight when the daemon stopped is closed on start (DESIGN.md s5).
+    # A call still dialling at a graceful stop is ended by the stop itself (CANCEL), not left behind.
     status = d2.get(f"/voice/sessions/{c['call_id']}").json()
-    assert status["status"] == "failed" and status["end_reason"] == "restart" and status["ended_at"]
+    assert status["status"] == "canceled" and status["end_reason"] == "shutdown" and status["ended_at"]
     assert d2.get("/voice/leads").json()["total"] == 1
 
 
