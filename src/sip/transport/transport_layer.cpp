@@ -64,8 +64,7 @@ struct TransportLayer::Impl final : ConnectionEvents {
     if (ec) return core::fail(core::Errc::io, "udp bind " + endpoint.address().to_string() + ": " + ec.message());
     port = s->socket.local_endpoint(ec).port();
     s->v6 = address.is_v6();
-    receive(*s);
-    udp_sockets.push_back(std::move(s));
+    udp_sockets.push_back(std::move(s));  // receiving starts once its TCP twin is bound too
     return {};
   }
 
@@ -109,9 +108,21 @@ struct TransportLayer::Impl final : ConnectionEvents {
     for (const auto& hp : config.listen) {
       auto peer = make_peer(hp.host, hp.port, Transport::udp);
       if (!peer) return core::fail(core::Errc::invalid_argument, "sip listen host must be an IP: " + hp.host);
-      std::uint16_t port = hp.port;
-      if (auto s = open_udp(peer->address, port); !s) return s;
-      if (auto s = open_stream(peer->address, port, Transport::tcp); !s) return s;
+      // UDP and TCP share the port. With port 0 the system picks a free UDP port whose TCP twin may
+      // be taken: pick again a few times before giving up.
+      for (int attempt = 0;; ++attempt) {
+        std::uint16_t port = hp.port;
+        if (auto s = open_udp(peer->address, port); !s) return s;
+        auto tcp = open_stream(peer->address, port, Transport::tcp);
+        if (tcp) {
+          receive(*udp_sockets.back());
+          break;
+        }
+        if (hp.port != 0 || attempt == 20) return tcp;
+        boost::system::error_code ec;
+        udp_sockets.back()->socket.close(ec);
+        udp_sockets.pop_back();
+      }
     }
     open_tls_client();
     if (!config.tls_listen.empty()) {
