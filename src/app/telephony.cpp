@@ -6,10 +6,13 @@
 #include <future>
 #include <thread>
 
+#include "call/call_voice.hpp"
 #include "call/inbound_calls.hpp"
 #include "media/ports/port_allocator.hpp"
 #include "media/session/session_config.hpp"
 #include "sip/ua/engine.hpp"
+#include "voice/cloud/cloud_engines.hpp"
+#include "voice/engine/engine_registry.hpp"
 
 namespace parley::app {
 
@@ -36,6 +39,10 @@ struct Telephony::Parts {
   bool tls = false;
   std::string tls_listen;
   std::optional<media::ports::PortAllocator> ports;
+  // The voice agents' engines and HTTP client (on the calls' context); unused in media test modes.
+  voice::EngineRegistry engines;
+  std::unique_ptr<net::HttpClient> voice_http;
+  std::optional<call::VoiceEnvironment> voice;
   std::unique_ptr<call::Trunks> trunks;  // before inbound, which reads its bindings
   std::unique_ptr<call::InboundCalls> inbound;
   std::unique_ptr<sip::Engine> engine;
@@ -46,7 +53,8 @@ core::Result<std::unique_ptr<Telephony>> Telephony::create(const core::Config& c
                                                            store::Store& store, core::WorkerPool& pool,
                                                            const core::SecretBox& secrets, const std::string& secret_key,
                                                            call::ActiveCalls& calls) {
-  auto parts = std::make_unique<Parts>(Parts{io, calls, {}, false, {}, std::nullopt, nullptr, nullptr, nullptr, nullptr});
+  auto parts = std::make_unique<Parts>(
+      Parts{io, calls, {}, false, {}, std::nullopt, {}, nullptr, std::nullopt, nullptr, nullptr, nullptr, nullptr});
   auto sip_listen = core::parse_host_port(config.sip_listen);
   if (!sip_listen) return std::unexpected(sip_listen.error());
   parts->media_address = config.public_ip;
@@ -79,10 +87,19 @@ core::Result<std::unique_ptr<Telephony>> Telephony::create(const core::Config& c
   std::error_code ec;
   std::filesystem::create_directories(inbound.recordings_dir, ec);
   if (ec) return core::fail(core::Errc::io, "create " + inbound.recordings_dir.string() + ": " + ec.message());
+  if (test_mode->kind == media::session::TestModeKind::none) {
+    voice::register_embedded_engines(parts->engines);
+    voice::cloud::register_cloud_engines(parts->engines);
+    parts->voice_http = std::make_unique<net::HttpClient>(io.at(0));
+    parts->voice.emplace(call::VoiceEnvironment{&parts->engines, &pool, parts->voice_http.get(),
+                                                config.engines_allow_private_targets, config.pricing});
+    inbound.voice = &*parts->voice;
+  }
+  inbound.secrets = &secrets;
   parts->trunks = std::make_unique<call::Trunks>(store, pool, secrets, trunk_options(config, secret_key, pool.threads()));
   inbound.bindings = parts->trunks->bindings();
   call::OutboundOptions outbound{inbound.media, inbound.recordings_dir, parts->media_address,
-                                 config.outbound.ring_timeout_s, &secrets};
+                                 config.outbound.ring_timeout_s, &secrets, inbound.voice};
   parts->inbound = std::make_unique<call::InboundCalls>(io.at(0), store, pool, calls, std::move(inbound));
 
   sip::EngineConfig sip_config;

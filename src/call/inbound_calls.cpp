@@ -154,6 +154,16 @@ class InboundCalls::Admission final : public sip::CallEvents, public std::enable
         recording.reset();  // the call goes on unrecorded rather than with an untracked file
       }
     }
+    std::optional<VoiceSetup> voice;
+    if (owner_.options_.voice && owner_.options_.secrets) {
+      auto setup = prepare_voice(*owner_.options_.secrets, *agent, s);
+      if (!setup) {
+        spdlog::error("event=call.agent_unreadable call_id={} agent_id={} error={}", s.id, agent->id,
+                      core::log_value(setup.error().message));
+        return std::unexpected(Refusal{500, "Server Internal Error"});
+      }
+      voice = std::move(*setup);
+    }
     spdlog::info("event=call.inbound call_id={} agent_id={} did={} caller={} provider_id={} sip_call_id={}", s.id,
                  s.agent_id, core::log_value(decision->did), core::log_value(data.request.from_user),
                  decision->provider_id, core::log_value(data.sip_call_id));
@@ -161,7 +171,8 @@ class InboundCalls::Admission final : public sip::CallEvents, public std::enable
     admitted.writer = std::make_shared<SessionWriter>(store, owner_.pool_, s.id);
     admitted.media.emplace(std::move(*media));
     admitted.answer_sdp = std::move(*answer);
-    admitted.settings = LiveCallSettings{data.sip_call_id, settings.max_duration_s, std::move(recording)};
+    admitted.settings = LiveCallSettings{data.sip_call_id, settings.max_duration_s, std::move(recording),
+                                         std::move(voice), owner_.options_.voice};
     return admitted;
   }
 

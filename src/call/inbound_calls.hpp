@@ -14,6 +14,7 @@
 
 #include "call/active_calls.hpp"
 #include "call/call_media.hpp"
+#include "call/call_voice.hpp"
 #include "call/trunk_bindings.hpp"
 #include "core/worker_pool.hpp"
 #include "sip/ua/call_handler.hpp"
@@ -25,6 +26,8 @@ struct InboundOptions {
   MediaEnvironment media;
   std::filesystem::path recordings_dir;  // <data_dir>/recordings
   const TrunkBindings* bindings = nullptr;  // registration Contacts: calls on them route by their trunk
+  const core::SecretBox* secrets = nullptr;  // opens agents' engine keys
+  const VoiceEnvironment* voice = nullptr;   // null: calls carry no conversation (media test modes)
 };
 
 class InboundCalls final : public sip::CallHandler {

@@ -86,9 +86,7 @@ void LiveCall::start() {
   session.set_end_handler([weak](std::string_view reason) {
     if (auto self = weak.lock()) self->end(std::string(reason));
   });
-  session.set_dtmf_sink([id = log_id()](const media::dtmf::Dtmf& d) {
-    spdlog::info("event=call.dtmf call_id={} digit={} duration_ms={} via=media", id, d.digit, d.duration_ms);
-  });
+  session.set_dtmf_sink([this](const media::dtmf::Dtmf& d) { on_dtmf(d, "media"); });
   if (settings_.recording) {
     // Runs once the file is complete, possibly after this call object is gone.
     session.set_recording_handler([writer = writer_, target = *settings_.recording](core::Status status) {
@@ -103,8 +101,46 @@ void LiveCall::start() {
     spdlog::error("event=call.media_failed call_id={} error={}", log_id(), core::log_value(r.error().message));
     return end("media_error");
   }
+  if (auto r = start_voice(); !r) {
+    spdlog::error("event=call.voice_failed call_id={} error={}", log_id(), core::log_value(r.error().message));
+    return end("voice_unavailable");
+  }
   spdlog::info("event=call.media call_id={} codec={} dtmf_mode={} recording={}", log_id(), media_.codec_name(),
                media::session::to_string(media_.dtmf_mode()), settings_.recording.has_value());
+}
+
+// The conversation hears the caller's audio (every 20 ms tick) and acts on the call through hooks.
+core::Status LiveCall::start_voice() {
+  if (!settings_.voice || !settings_.voice_environment) return {};
+  settings_.voice->info.narrowband = media_.narrowband();
+  std::weak_ptr<LiveCall> weak = weak_from_this();
+  CallVoice::Hooks hooks{
+      [weak](std::string reason) {
+        if (auto self = weak.lock()) self->end(std::move(reason));
+      },
+      [weak](std::string target) {
+        if (auto self = weak.lock()) {
+          spdlog::info("event=call.transfer call_id={} target={}", self->log_id(), core::log_value(target));
+          self->sip_->refer(target);
+        }
+      },
+      [weak](char digit, int duration_ms) {
+        if (auto self = weak.lock()) self->sip_->send_info("application/dtmf-relay", info_dtmf_body(digit, duration_ms));
+      }};
+  auto voice = CallVoice::create(io_, *settings_.voice_environment, std::move(*settings_.voice), media_.session(),
+                                 media_.dtmf_mode(), writer_, std::move(hooks));
+  settings_.voice.reset();
+  if (!voice) return std::unexpected(voice.error());
+  voice_ = std::move(*voice);
+  media_.session().set_audio_sink([this](std::span<const std::int16_t> frame, std::uint64_t n) {
+    if (voice_) voice_->on_audio(frame, n);
+  });
+  return {};
+}
+
+void LiveCall::on_dtmf(const media::dtmf::Dtmf& d, std::string_view via) {
+  spdlog::info("event=call.dtmf call_id={} digit={} duration_ms={} via={}", log_id(), d.digit, d.duration_ms, via);
+  if (voice_) voice_->on_dtmf(d.digit, d.duration_ms);
 }
 
 void LiveCall::confirmed(store::SessionTransition t) {
@@ -127,6 +163,8 @@ void LiveCall::confirmed(store::SessionTransition t) {
       }
     });
   });
+  if (voice_) voice_->start();  // the greeting, now that the caller can hear it
+  // With a conversation this is the backstop: it says goodbye just before the limit and hangs up.
   max_duration_.expires_after(std::chrono::seconds(settings_.max_duration_s));
   max_duration_.async_wait([weak](boost::system::error_code ec) {
     auto self = weak.lock();
@@ -150,6 +188,7 @@ void LiveCall::finish(std::string status, std::string reason, std::function<void
   if (finished_) return;
   finished_ = true;
   max_duration_.cancel();
+  if (voice_) voice_->stop();
   auto quality = media_.session().quality();
   media_.stop();
   spdlog::info("event=call.ended call_id={} status={} end_reason={} packets_received={} packets_lost={} jitter_ms={:.1f}",
@@ -161,6 +200,7 @@ void LiveCall::finish(std::string status, std::string reason, std::function<void
   t.end_reason = std::move(reason);
   t.telephony_status = "terminated";
   if (quality.packets_received > 0 || quality.packets_sent > 0) t.quality = quality_json(quality, media_.codec_name());
+  if (voice_) voice_->fill_final(t);
   writer_->transition(std::move(t), [written = std::move(written)](bool) {
     if (written) written();
   });
@@ -193,15 +233,24 @@ std::optional<std::string> LiveCall::on_reinvite(std::string_view offer) {
 std::optional<std::string> LiveCall::on_update(std::string_view offer) { return on_reinvite(offer); }
 
 void LiveCall::on_info(std::string_view content_type, std::string_view body) {
-  auto digit = parse_info_dtmf(content_type, body);
-  if (!digit) return;
-  spdlog::info("event=call.dtmf call_id={} digit={} duration_ms={} via=sip_info", log_id(), digit->digit,
-               digit->duration_ms);
+  if (auto digit = parse_info_dtmf(content_type, body)) on_dtmf(*digit, "sip_info");
+}
+
+// RFC 3515: the REFER's own final response (202 Accepted), then the NOTIFY sipfrag statuses of the
+// transferee's INVITE. A final 2xx sipfrag means the caller reached the target: our leg is done.
+void LiveCall::on_transfer(int status) {
+  spdlog::info("event=call.transfer_progress call_id={} status={}", log_id(), status);
+  if (status >= 300) {
+    if (voice_) voice_->on_transfer_failed();
+  } else if (status >= 200 && status != 202) {
+    end("transferred");
+  }
 }
 
 void LiveCall::on_refresh_failure() { finish("completed", "session_timer_expired"); }
 
 void LiveCall::on_terminated(sip::EndReason reason) {
+  if (voice_) voice_->stop();
   if (!finished_) {
     auto [status, end_reason] = outcome_of(reason, confirmed_);
     finish(std::move(status), std::move(end_reason));

@@ -20,6 +20,7 @@
 
 #include "call/active_calls.hpp"
 #include "call/call_media.hpp"
+#include "call/call_voice.hpp"
 #include "call/session_writer.hpp"
 #include "sip/dialog/invite_session.hpp"
 
@@ -34,6 +35,9 @@ struct LiveCallSettings {
   std::string sip_call_id;
   int max_duration_s = 600;
   std::optional<RecordingTarget> recording;
+  // The voice agent (absent in media test modes): the conversation runs on the call's audio.
+  std::optional<VoiceSetup> voice;
+  const VoiceEnvironment* voice_environment = nullptr;
 };
 
 class LiveCall final : public sip::CallEvents, public std::enable_shared_from_this<LiveCall> {
@@ -56,6 +60,7 @@ class LiveCall final : public sip::CallEvents, public std::enable_shared_from_th
   std::optional<std::string> on_update(std::string_view offer) override;
   void on_info(std::string_view content_type, std::string_view body) override;
   void on_refresh_failure() override;
+  void on_transfer(int status) override;
   void on_terminated(sip::EndReason reason) override;
 
  private:
@@ -63,6 +68,8 @@ class LiveCall final : public sip::CallEvents, public std::enable_shared_from_th
            std::shared_ptr<SessionWriter> writer, LiveCallSettings settings, ActiveCalls& active);
   // Writes the final state once (later end events of the same call are ignored) and stops media.
   void finish(std::string status, std::string reason, std::function<void()> written = {});
+  core::Status start_voice();
+  void on_dtmf(const media::dtmf::Dtmf& digit, std::string_view via);
   std::string log_id() const { return writer_->session_id(); }
 
   boost::asio::io_context& io_;
@@ -72,6 +79,7 @@ class LiveCall final : public sip::CallEvents, public std::enable_shared_from_th
   LiveCallSettings settings_;
   ActiveCalls& active_;
   boost::asio::steady_timer max_duration_;
+  std::unique_ptr<CallVoice> voice_;
   std::shared_ptr<LiveCall> self_;  // alive until the dialog terminates
   bool confirmed_ = false;
   bool finished_ = false;

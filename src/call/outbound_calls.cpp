@@ -27,6 +27,7 @@ class OutboundCalls::Dialing final : public sip::CallEvents, public std::enable_
     store::VoiceSession session;
     std::vector<TrunkAttempt> trunks;
     std::optional<RecordingTarget> recording;
+    std::optional<VoiceSetup> voice;
   };
 
   Dialing(OutboundCalls& owner, Plan plan)
@@ -68,7 +69,8 @@ class OutboundCalls::Dialing final : public sip::CallEvents, public std::enable_
       call_->hangup();  // BYE; on_terminated records the failure
       return;
     }
-    LiveCallSettings settings{call_->call_id(), plan_.session.max_duration, plan_.recording};
+    LiveCallSettings settings{call_->call_id(), plan_.session.max_duration, plan_.recording, std::move(plan_.voice),
+                              owner_.options_.voice};
     if (plan_.recording) {
       store::Recording row{plan_.recording->id, plan_.session.id, plan_.recording->path.string(), 0, 0, 16000, 2,
                            "recording", now_ms()};
@@ -252,14 +254,28 @@ void OutboundCalls::place(std::string session_id) {
                                   options_.ring_timeout_s};
       if (auto trunks = outbound_trunks(store_, *options_.secrets, **number, parties)) plan.trunks = std::move(*trunks);
     }
+    if (options_.voice && options_.secrets && !plan.trunks.empty()) {
+      auto agent = store_.get_agent(plan.session.agent_id);
+      auto setup = agent ? prepare_voice(*options_.secrets, *agent, plan.session)
+                         : core::Result<VoiceSetup>(std::unexpected(agent.error()));
+      if (setup) {
+        plan.voice = std::move(*setup);
+      } else {
+        // No agent to speak for the call (deleted since the dial, or unreadable): do not call.
+        spdlog::error("event=call.agent_unavailable call_id={} agent_id={} error={}", plan.session.id,
+                      plan.session.agent_id, core::log_value(setup.error().message));
+        plan.trunks.clear();
+        refused = {"failed", "agent_unavailable", "failed", false};
+      }
+    }
     if (plan.session.recording) {
       std::string rec = core::new_id("rec");
       plan.recording = RecordingTarget{rec, options_.recordings_dir / (rec + ".wav")};
     }
     asio::post(engine_.context(), [this, plan = std::move(plan), refused]() mutable {
       if (plan.trunks.empty()) {
-        spdlog::warn("event=call.no_trunk call_id={} from={}", plan.session.id,
-                     core::log_value(plan.session.from_number.value_or("")));
+        spdlog::warn("event=call.not_placed call_id={} from={} end_reason={}", plan.session.id,
+                     core::log_value(plan.session.from_number.value_or("")), refused.end_reason);
         SessionWriter writer(store_, pool_, plan.session.id);
         store::SessionTransition t;
         t.from = {"initiating"};

@@ -13,6 +13,7 @@
 
 #include "call/active_calls.hpp"
 #include "call/call_media.hpp"
+#include "call/call_voice.hpp"
 #include "core/crypto.hpp"
 #include "core/worker_pool.hpp"
 #include "sip/ua/engine.hpp"
@@ -26,6 +27,7 @@ struct OutboundOptions {
   std::string local_host;  // From domain when a trunk names none (the public address)
   int ring_timeout_s = 30;
   const core::SecretBox* secrets = nullptr;
+  const VoiceEnvironment* voice = nullptr;  // null: calls carry no conversation (media test modes)
 };
 
 class OutboundCalls {

@@ -50,6 +50,19 @@ Setter integer(Int Section::*member, long long lo, long long hi, Section Config:
   };
 }
 
+// A price (a non-negative decimal) in Config::pricing.
+Setter price(double Pricing::*member) {
+  return [member](Config& c, std::string_view v) -> Status {
+    double d = 0;
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
+    if (ec != std::errc{} || p != v.data() + v.size() || !(d >= 0) || d > 1e9) {
+      return fail(Errc::invalid_argument, "must be a non-negative number");
+    }
+    c.pricing.*member = d;
+    return {};
+  };
+}
+
 // "a, b,,c" -> {"a", "b", "c"}: comma-separated values, spaces around them trimmed, empties skipped.
 std::vector<std::string> split_list(std::string_view v) {
   std::vector<std::string> out;
@@ -242,6 +255,24 @@ const std::vector<Setting>& table() {
        integer(&MediaSettings::jitter_min_ms, 0, 1000, &Config::media)},
       {{"media.jitter_max_ms", "PARLEY_MEDIA_JITTER_MAX_MS", "largest jitter-buffer delay"},
        integer(&MediaSettings::jitter_max_ms, 20, 2000, &Config::media)},
+      {{"engines.allow_private_targets", "PARLEY_ENGINES_ALLOW_PRIVATE_TARGETS",
+        "let cloud engines and agent HTTP actions reach loopback/private addresses"},
+       flag([](Config& c) -> auto& { return c.engines_allow_private_targets; })},
+      {{"pricing.currency", "PARLEY_PRICING_CURRENCY", "currency of the per-unit prices (label only)"},
+       [](Config& c, std::string_view v) -> Status {
+         if (v.empty() || v.size() > 8) return fail(Errc::invalid_argument, "must be a short currency code");
+         c.pricing.currency = std::string(v);
+         return {};
+       }},
+      {{"pricing.stt_per_minute", "PARLEY_PRICING_STT_PER_MINUTE", "price of one minute of speech recognition"},
+       price(&Pricing::stt_per_minute)},
+      {{"pricing.llm_prompt_per_1k_tokens", "PARLEY_PRICING_LLM_PROMPT_PER_1K_TOKENS", "price of 1000 prompt tokens"},
+       price(&Pricing::llm_prompt_per_1k_tokens)},
+      {{"pricing.llm_completion_per_1k_tokens", "PARLEY_PRICING_LLM_COMPLETION_PER_1K_TOKENS",
+        "price of 1000 completion tokens"},
+       price(&Pricing::llm_completion_per_1k_tokens)},
+      {{"pricing.tts_per_1k_characters", "PARLEY_PRICING_TTS_PER_1K_CHARACTERS", "price of 1000 synthesized characters"},
+       price(&Pricing::tts_per_1k_characters)},
       {{"carriers.http_timeout_s", "PARLEY_CARRIER_HTTP_TIMEOUT_S", "seconds for one carrier REST API request"},
        integer(&Config::carrier_http_timeout_s, 1, 300)},
   };

@@ -45,6 +45,15 @@ struct OutboundPolicy {
   int ring_timeout_s = 30;                  // unanswered outbound calls are cancelled then (no_answer)
 };
 
+// Per-unit prices for each session's cost breakdown (issue #5 "Records"); 0 until configured.
+struct Pricing {
+  std::string currency = "USD";
+  double stt_per_minute = 0;
+  double llm_prompt_per_1k_tokens = 0;
+  double llm_completion_per_1k_tokens = 0;
+  double tts_per_1k_characters = 0;
+};
+
 struct MediaSettings {
   std::string test_mode = "none";  // none | echo | play:<wav path> (media::session::parse_test_mode)
   int timeout_s = 30;              // no RTP this long ends the call (media_timeout); 0: never
@@ -87,6 +96,10 @@ struct Config {
   WebhookSettings webhooks;
   OutboundPolicy outbound;
   MediaSettings media;
+  Pricing pricing;
+  // Cloud engines and the rules agent's http: action may call loopback/private addresses (tests,
+  // self-hosted engines on the LAN); off by default like the webhook guard.
+  bool engines_allow_private_targets = false;
   SipTrunkSettings sip_trunks;
   // Carriers (src/carriers): proxies whose X-Forwarded-Proto/Host are believed, Exotel's callback
   // addresses, and the REST API bases (tests point them at a local server).

@@ -94,6 +94,7 @@ struct VoiceSession {
   std::optional<std::string> outcome;
   std::optional<int> sip_status;
   std::optional<std::string> attempts;
+  std::optional<std::string> latency;  // per-turn latency p50/p95 and its split (JSON object)
 };
 
 struct TranscriptEntry {
@@ -216,6 +217,7 @@ struct SessionTransition {
   std::optional<std::string> outcome;
   std::optional<int> sip_status;
   std::optional<std::string> attempts;
+  std::optional<std::string> latency;
 };
 
 struct SessionFilter {

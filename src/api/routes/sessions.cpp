@@ -59,7 +59,8 @@ json::object to_json(const store::VoiceSession& s) {
                       {"provider_id", opt(s.provider_id)},
                       {"outcome", opt(s.outcome)},
                       {"sip_status", s.sip_status ? json::value(*s.sip_status) : json::value(nullptr)},
-                      {"attempts", s.attempts ? parse_or_null(s.attempts) : json::value(json::array{})}};
+                      {"attempts", s.attempts ? parse_or_null(s.attempts) : json::value(json::array{})},
+                      {"latency", parse_or_null(s.latency)}};
 }
 
 Result<std::string> session_id(RequestContext& ctx) {

@@ -39,6 +39,8 @@ void MediaSession::set_recording_handler(RecordingHandler handler) { core_->set_
 std::size_t MediaSession::enqueue_audio(std::span<const std::int16_t> pcm16k) { return core_->enqueue_audio(pcm16k); }
 void MediaSession::clear_outgoing() noexcept { core_->clear_outgoing(); }
 int MediaSession::outgoing_ms() const noexcept { return core_->outgoing_ms(); }
+std::size_t MediaSession::outgoing_samples() const noexcept { return core_->outgoing_samples(); }
+std::uint64_t MediaSession::outgoing_samples_sent() const noexcept { return core_->outgoing_samples_sent(); }
 core::Status MediaSession::send_dtmf(char digit, int duration_ms) { return core_->send_dtmf(digit, duration_ms); }
 
 MediaQuality MediaSession::quality() const { return core_->quality(); }

@@ -79,6 +79,11 @@ class MediaSession {
   std::size_t enqueue_audio(std::span<const std::int16_t> pcm16k);
   void clear_outgoing() noexcept;
   int outgoing_ms() const noexcept;
+  // Queued agent samples, and how many queued samples have been taken for sending so far: the
+  // first sample of audio enqueued now goes out once outgoing_samples_sent() passes
+  // outgoing_samples_sent() + outgoing_samples() as read now (unless clear_outgoing() drops it).
+  std::size_t outgoing_samples() const noexcept;
+  std::uint64_t outgoing_samples_sent() const noexcept;
   // Digits 0-9 * # A-D. Errc::unsupported in sip_info mode (the dialog sends INFO), unavailable on hold.
   core::Status send_dtmf(char digit, int duration_ms = 100);
 

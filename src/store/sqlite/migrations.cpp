@@ -194,6 +194,9 @@ ALTER TABLE voice_sessions ADD COLUMN outcome TEXT;
 ALTER TABLE voice_sessions ADD COLUMN sip_status INTEGER;
 ALTER TABLE voice_sessions ADD COLUMN attempts TEXT;
 )SQL"},
+    {7, "session_turn_latency", R"SQL(
+ALTER TABLE voice_sessions ADD COLUMN latency TEXT;
+)SQL"},
 };
 
 }  // namespace

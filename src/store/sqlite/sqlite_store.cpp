@@ -25,7 +25,7 @@ constexpr const char* kNumberColumns =
 constexpr const char* kSessionColumns =
     "id, kind, status, agent_id, api_key_id, from_number, to_number, context, max_duration, recording, webhook_url, "
     "scheduled_at, created_at, started_at, answered_at, ended_at, end_reason, sip_call_id, telephony_status, "
-    "tokens_used, cost, recording_id, quality, provider_id, outcome, sip_status, attempts";
+    "tokens_used, cost, recording_id, quality, provider_id, outcome, sip_status, attempts, latency";
 constexpr const char* kKeyColumns = "id, name, prefix, key_hash, created_at, last_used_at, revoked_at";
 
 ApiKey read_key(const Statement& s) {
@@ -84,6 +84,7 @@ VoiceSession read_session(const Statement& s) {
   v.outcome = s.opt_text(24);
   if (auto status = s.opt_integer(25)) v.sip_status = static_cast<int>(*status);
   v.attempts = s.opt_text(26);
+  v.latency = s.opt_text(27);
   return v;
 }
 
@@ -418,7 +419,7 @@ Result<std::pair<VoiceSession, bool>> SqliteStore::create_session(const VoiceSes
     PARLEY_TRY(stmt, (*c)->prepare(sql_once([] {
       return fmt::format("INSERT INTO voice_sessions ({}, idempotency_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
                          "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, "
-                         "?27, ?28)",
+                         "?27, ?28, ?29)",
                          kSessionColumns);
     })));
     auto& s = *stmt;
@@ -427,7 +428,7 @@ Result<std::pair<VoiceSession, bool>> SqliteStore::create_session(const VoiceSes
     s.bind(12, v.scheduled_at).bind(13, v.created_at).bind(14, v.started_at).bind(15, v.answered_at).bind(16, v.ended_at);
     s.bind(17, v.end_reason).bind(18, v.sip_call_id).bind(19, v.telephony_status).bind(20, v.tokens_used);
     s.bind(21, v.cost).bind(22, v.recording_id).bind(23, v.quality).bind(24, v.provider_id).bind(25, v.outcome);
-    s.bind(26, v.sip_status).bind(27, v.attempts).bind(28, idempotency_key);
+    s.bind(26, v.sip_status).bind(27, v.attempts).bind(28, v.latency).bind(29, idempotency_key);
     if (auto r = s.run(); !r) return std::unexpected(r.error());
   }
   // The remote party of every call is captured as a lead (seeds/000, "Call Analytics").
@@ -493,12 +494,13 @@ Result<VoiceSession> SqliteStore::transition_session(const SessionTransition& t,
                                  "sip_call_id = coalesce(?8, sip_call_id), quality = coalesce(?10, quality), "
                                  "tokens_used = coalesce(?11, tokens_used), cost = coalesce(?12, cost), "
                                  "provider_id = coalesce(?13, provider_id), outcome = coalesce(?14, outcome), "
-                                 "sip_status = coalesce(?15, sip_status), attempts = coalesce(?16, attempts) "
+                                 "sip_status = coalesce(?15, sip_status), attempts = coalesce(?16, attempts), "
+                                 "latency = coalesce(?17, latency) "
                                  "WHERE id = ?1 AND status = ?9"));
   stmt->bind(1, t.session_id).bind(2, t.to).bind(3, t.started_at).bind(4, t.answered_at).bind(5, t.ended_at);
   stmt->bind(6, t.end_reason).bind(7, t.telephony_status).bind(8, t.sip_call_id).bind(9, before->status);
   stmt->bind(10, t.quality).bind(11, t.tokens_used).bind(12, t.cost).bind(13, t.provider_id).bind(14, t.outcome);
-  stmt->bind(15, t.sip_status).bind(16, t.attempts);
+  stmt->bind(15, t.sip_status).bind(16, t.attempts).bind(17, t.latency);
   if (auto r = stmt->run(); !r) return std::unexpected(r.error());
   PARLEY_TRY(after, load_session(**c, t.session_id));
   if (auto r = enqueue_event(**c, *after, event_for); !r) return std::unexpected(r.error());

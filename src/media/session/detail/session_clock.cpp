@@ -89,7 +89,7 @@ void SessionCore::pick_outgoing(std::span<const std::int16_t> received) {
       }
       return;
     case TestModeKind::none:
-      outgoing_.pop(out_frame_);
+      outgoing_sent_ += outgoing_.pop(out_frame_);
       return;
   }
 }

@@ -73,6 +73,8 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
   std::size_t enqueue_audio(std::span<const std::int16_t> pcm16k) { return outgoing_.push(pcm16k); }
   void clear_outgoing() noexcept { outgoing_.clear(); }
   int outgoing_ms() const noexcept { return static_cast<int>(outgoing_.size() * 1000 / kSampleRate); }
+  std::size_t outgoing_samples() const noexcept { return outgoing_.size(); }
+  std::uint64_t outgoing_samples_sent() const noexcept { return outgoing_sent_; }
   core::Status send_dtmf(char digit, int duration_ms);
 
   MediaQuality quality() const;
@@ -139,6 +141,7 @@ class SessionCore : public std::enable_shared_from_this<SessionCore> {
 
   // Audio in and out.
   AudioQueue outgoing_{kMaxOutgoingSamples};
+  std::uint64_t outgoing_sent_ = 0;  // queued samples taken for sending, ever
   std::shared_ptr<const std::vector<std::int16_t>> play_pcm_;  // loaded on the worker pool
   std::optional<WavLoop> play_;
   std::unique_ptr<SessionRecorder> recorder_;
