@@ -59,13 +59,12 @@ core::Result<VoiceSetup> prepare_voice(const core::SecretBox& secrets, const sto
 }
 
 core::Result<std::unique_ptr<CallVoice>> CallVoice::create(boost::asio::io_context& io, const VoiceEnvironment& env,
-                                                           VoiceSetup setup, media::session::MediaSession& media,
-                                                           media::session::DtmfMode dtmf_mode,
+                                                           VoiceSetup setup, CallAudio& audio,
                                                            std::shared_ptr<SessionWriter> writer, Hooks hooks) {
   if (!env.engines || !env.pool || !env.http) {
     return core::fail(core::Errc::invalid_argument, "voice environment is incomplete");
   }
-  std::unique_ptr<CallVoice> voice(new CallVoice(io, env, media, dtmf_mode, std::move(writer), std::move(hooks)));
+  std::unique_ptr<CallVoice> voice(new CallVoice(io, env, audio, std::move(writer), std::move(hooks)));
   voice::ConversationDeps deps{io, *env.pool, *env.http, *env.engines, *voice, *voice, env.allow_private_targets, {}};
   voice->info_ = setup.info;
   auto conversation = voice::Conversation::create(deps, std::move(setup.spec), std::move(setup.info));
@@ -74,12 +73,11 @@ core::Result<std::unique_ptr<CallVoice>> CallVoice::create(boost::asio::io_conte
   return voice;
 }
 
-CallVoice::CallVoice(boost::asio::io_context& io, const VoiceEnvironment& env, media::session::MediaSession& media,
-                     media::session::DtmfMode dtmf_mode, std::shared_ptr<SessionWriter> writer, Hooks hooks)
+CallVoice::CallVoice(boost::asio::io_context& io, const VoiceEnvironment& env, CallAudio& audio,
+                     std::shared_ptr<SessionWriter> writer, Hooks hooks)
     : io_(io),
       env_(env),
-      media_(media),
-      dtmf_mode_(dtmf_mode),
+      audio_(audio),
       writer_(std::move(writer)),
       hooks_(std::move(hooks)),
       digit_timer_(io) {}
@@ -95,8 +93,8 @@ void CallVoice::on_audio(std::span<const std::int16_t> frame16k, std::uint64_t f
   if (stopped_) return;
   const auto now = std::chrono::steady_clock::now();
   // The previous tick sent every sample before outgoing_samples_sent(): a pending turn whose first
-  // sample is among them had its first RTP packet then.
-  const auto sent = media_.outgoing_samples_sent();
+  // sample is among them had its first packet then.
+  const auto sent = audio_.outgoing_samples_sent();
   while (!pending_.empty() && sent > pending_.front().first_sample) {
     const auto& p = pending_.front().latency;
     auto at = previous_tick_ == std::chrono::steady_clock::time_point{} ? now : previous_tick_;
@@ -129,14 +127,14 @@ void CallVoice::stop() {
   if (conversation_) conversation_->stop();
 }
 
-std::size_t CallVoice::play(std::span<const std::int16_t> pcm16k) { return media_.enqueue_audio(pcm16k); }
+std::size_t CallVoice::play(std::span<const std::int16_t> pcm16k) { return audio_.enqueue_audio(pcm16k); }
 
 void CallVoice::stop_playback() {
-  media_.clear_outgoing();
+  audio_.clear_outgoing();
   pending_.clear();  // their first audio was dropped before it was sent
 }
 
-int CallVoice::queued_playback_ms() const { return media_.outgoing_ms(); }
+int CallVoice::queued_playback_ms() const { return audio_.outgoing_ms(); }
 
 void CallVoice::hang_up(std::string_view reason) {
   if (!stopped_ && hooks_.hang_up) hooks_.hang_up(std::string(reason));
@@ -156,12 +154,7 @@ void CallVoice::send_next_digit() {
   if (stopped_ || digits_.empty()) return;
   const char d = digits_.front();
   digits_.erase(0, 1);
-  if (dtmf_mode_ == media::session::DtmfMode::sip_info) {
-    if (hooks_.send_info_dtmf) hooks_.send_info_dtmf(d, kDigitMs);
-  } else if (auto r = media_.send_dtmf(d, kDigitMs); !r) {
-    spdlog::warn("event=call.dtmf_send_failed call_id={} digit={} error={}", writer_->session_id(), d,
-                 core::log_value(r.error().message));
-  }
+  audio_.send_dtmf(d, kDigitMs);
   if (digits_.empty()) return;
   digit_timer_.expires_after(kDigitGap);
   digit_timer_.async_wait([this](boost::system::error_code ec) {
@@ -173,6 +166,7 @@ void CallVoice::on_transcript(const voice::TranscriptEntry& e) {
   store::TranscriptEntry row{writer_->session_id(), transcript_seq_++, role_name(e.role), e.text, e.timestamp,
                              e.interrupted};
   writer_->write([row](store::Store& store) { return store.append_transcript(row); }, "transcript");
+  if (hooks_.transcript) hooks_.transcript(e);
 }
 
 void CallVoice::on_usage(const voice::Usage& increment) { usage_ += increment; }
@@ -180,7 +174,7 @@ void CallVoice::on_usage(const voice::Usage& increment) { usage_ += increment; }
 void CallVoice::on_turn_latency(const voice::TurnLatency& latency) {
   // Reported just before the turn's first audio is played: it will be the sample after what is
   // sent and queued now.
-  pending_.push_back({latency, media_.outgoing_samples_sent() + media_.outgoing_samples()});
+  pending_.push_back({latency, audio_.outgoing_samples_sent() + audio_.outgoing_samples()});
 }
 
 void CallVoice::on_engine_error(const voice::EngineErrorReport& r) {

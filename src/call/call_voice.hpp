@@ -2,12 +2,14 @@
 // The voice agent of one live call (DESIGN.md s4): a voice::Conversation fed with the call's audio
 // and DTMF, acting on the call through voice::CallControl, and its records — transcript entries,
 // usage and cost, per-turn latency, engine errors — written through the call's SessionWriter.
+// One glue for every transport: the call's audio path is a CallAudio (a SIP call's RTP media
+// session, or a WebSocket stream), the rest of the call is reached through Hooks.
 //
-// Voice to voice latency is measured to the first RTP packet of the reply: when the conversation
-// reports a turn's first audio, the position of that audio in the media session's outgoing stream is
-// noted, and the 20 ms tick that sends the sample at that position is the turn's end.
+// Voice to voice latency is measured to the first packet of the reply: when the conversation
+// reports a turn's first audio, the position of that audio in the outgoing stream is noted, and the
+// 20 ms tick that sends the sample at that position is the turn's end.
 //
-// Everything runs on the call's io_context (the LiveCall's); store writes go to the SessionWriter.
+// Everything runs on the call's io_context; store writes go to the SessionWriter.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -19,12 +21,12 @@
 #include <string>
 #include <vector>
 
+#include "call/call_audio.hpp"
 #include "call/session_writer.hpp"
 #include "core/config.hpp"
 #include "core/crypto.hpp"
 #include "store/records.hpp"
 #include "core/worker_pool.hpp"
-#include "media/session/media_session.hpp"
 #include "net/http_client.hpp"
 #include "voice/config/agent_spec.hpp"
 #include "voice/conversation/conversation.hpp"
@@ -36,7 +38,7 @@ namespace parley::call {
 struct VoiceEnvironment {
   const voice::EngineRegistry* engines = nullptr;
   core::WorkerPool* pool = nullptr;
-  net::HttpClient* http = nullptr;  // bound to the calls' io_context
+  net::HttpClient* http = nullptr;  // bound to the io_context the calls using this environment live on
   bool allow_private_targets = false;
   core::Pricing pricing;
 };
@@ -54,16 +56,17 @@ core::Result<VoiceSetup> prepare_voice(const core::SecretBox& secrets, const sto
 
 class CallVoice final : public voice::CallControl, public voice::ConversationObserver {
  public:
-  // What the live call does on the conversation's behalf.
+  // What the call does on the conversation's behalf.
   struct Hooks {
     std::function<void(std::string reason)> hang_up;
     std::function<void(std::string target_uri)> transfer;
-    std::function<void(char digit, int duration_ms)> send_info_dtmf;  // trunks with dtmf_mode sip_info
+    // Optional: each transcript entry as it is written (the browser protocol shows them live).
+    std::function<void(const voice::TranscriptEntry& entry)> transcript;
   };
 
+  // `audio` must outlive the CallVoice.
   static core::Result<std::unique_ptr<CallVoice>> create(boost::asio::io_context& io, const VoiceEnvironment& env,
-                                                         VoiceSetup setup, media::session::MediaSession& media,
-                                                         media::session::DtmfMode dtmf_mode,
+                                                         VoiceSetup setup, CallAudio& audio,
                                                          std::shared_ptr<SessionWriter> writer, Hooks hooks);
   ~CallVoice() override;
 
@@ -91,8 +94,8 @@ class CallVoice final : public voice::CallControl, public voice::ConversationObs
   void on_engine_error(const voice::EngineErrorReport& report) override;
 
  private:
-  CallVoice(boost::asio::io_context& io, const VoiceEnvironment& env, media::session::MediaSession& media,
-            media::session::DtmfMode dtmf_mode, std::shared_ptr<SessionWriter> writer, Hooks hooks);
+  CallVoice(boost::asio::io_context& io, const VoiceEnvironment& env, CallAudio& audio,
+            std::shared_ptr<SessionWriter> writer, Hooks hooks);
   void send_next_digit();
 
   struct PendingTurn {
@@ -101,14 +104,13 @@ class CallVoice final : public voice::CallControl, public voice::ConversationObs
   };
   struct MeasuredTurn {
     double voice_to_voice_ms;
-    double transport_ms;  // first audio handed to media -> its first RTP packet
+    double transport_ms;  // first audio handed to the transport -> its first packet
     voice::TurnLatency latency;
   };
 
   boost::asio::io_context& io_;
   const VoiceEnvironment& env_;
-  media::session::MediaSession& media_;
-  media::session::DtmfMode dtmf_mode_;
+  CallAudio& audio_;
   std::shared_ptr<SessionWriter> writer_;
   Hooks hooks_;
   std::unique_ptr<voice::Conversation> conversation_;

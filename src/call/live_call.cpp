@@ -114,6 +114,9 @@ core::Status LiveCall::start_voice() {
   if (!settings_.voice || !settings_.voice_environment) return {};
   settings_.voice->info.narrowband = media_.narrowband();
   std::weak_ptr<LiveCall> weak = weak_from_this();
+  audio_.emplace(media_.session(), media_.dtmf_mode(), [weak](char digit, int duration_ms) {
+    if (auto self = weak.lock()) self->sip_->send_info("application/dtmf-relay", info_dtmf_body(digit, duration_ms));
+  }, log_id());
   CallVoice::Hooks hooks{
       [weak](std::string reason) {
         if (auto self = weak.lock()) self->end(std::move(reason));
@@ -124,11 +127,9 @@ core::Status LiveCall::start_voice() {
           self->sip_->refer(target);
         }
       },
-      [weak](char digit, int duration_ms) {
-        if (auto self = weak.lock()) self->sip_->send_info("application/dtmf-relay", info_dtmf_body(digit, duration_ms));
-      }};
-  auto voice = CallVoice::create(io_, *settings_.voice_environment, std::move(*settings_.voice), media_.session(),
-                                 media_.dtmf_mode(), writer_, std::move(hooks));
+      {}};
+  auto voice = CallVoice::create(io_, *settings_.voice_environment, std::move(*settings_.voice), *audio_, writer_,
+                                 std::move(hooks));
   settings_.voice.reset();
   if (!voice) return std::unexpected(voice.error());
   voice_ = std::move(*voice);

@@ -21,6 +21,7 @@
 #include "call/active_calls.hpp"
 #include "call/call_media.hpp"
 #include "call/call_voice.hpp"
+#include "call/rtp_call_audio.hpp"
 #include "call/session_writer.hpp"
 #include "sip/dialog/invite_session.hpp"
 
@@ -79,6 +80,7 @@ class LiveCall final : public sip::CallEvents, public std::enable_shared_from_th
   LiveCallSettings settings_;
   ActiveCalls& active_;
   boost::asio::steady_timer max_duration_;
+  std::optional<RtpCallAudio> audio_;  // the voice agent's audio path; outlives voice_
   std::unique_ptr<CallVoice> voice_;
   std::shared_ptr<LiveCall> self_;  // alive until the dialog terminates
   bool confirmed_ = false;

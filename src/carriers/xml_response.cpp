@@ -32,9 +32,23 @@ std::string twiml_dial_sip(std::string_view sip_uri, std::string_view username, 
          "</Sip></Dial></Response>";
 }
 
-std::string twiml_connect_stream(std::string_view stream_url) {
-  return std::string(kProlog) + "<Response><Connect><Stream url=\"" + xml_escape(stream_url) +
-         "\"/></Connect></Response>";
+std::string twiml_connect_stream(std::string_view stream_url,
+                                 const std::vector<std::pair<std::string, std::string>>& parameters) {
+  std::string out = std::string(kProlog) + "<Response><Connect><Stream url=\"" + xml_escape(stream_url) + "\"";
+  if (parameters.empty()) return out + "/></Connect></Response>";
+  out += ">";
+  for (const auto& [name, value] : parameters) {
+    out += "<Parameter name=\"" + xml_escape(name) + "\" value=\"" + xml_escape(value) + "\"/>";
+  }
+  return out + "</Stream></Connect></Response>";
+}
+
+std::string twiml_dial(std::string_view target) {
+  if (target.starts_with("sip:") || target.starts_with("sips:")) {
+    return std::string(kProlog) + "<Response><Dial><Sip>" + xml_escape(target) + "</Sip></Dial></Response>";
+  }
+  if (target.starts_with("tel:")) target.remove_prefix(4);
+  return std::string(kProlog) + "<Response><Dial><Number>" + xml_escape(target) + "</Number></Dial></Response>";
 }
 
 std::string plivo_dial_user(std::string_view sip_uri) {

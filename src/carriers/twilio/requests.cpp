@@ -163,6 +163,16 @@ RemoteStep Requests::point_voice_at(const IncomingNumber& previous, std::string_
   return s;
 }
 
+RestRequest Requests::complete_call(std::string_view call_sid) const {
+  return form_request("POST", account_url() + "/Calls/" + net::form_encode(call_sid) + ".json",
+                      Fields{{"Status", "completed"}});
+}
+
+RestRequest Requests::redirect_call(std::string_view call_sid, std::string_view twiml) const {
+  return form_request("POST", account_url() + "/Calls/" + net::form_encode(call_sid) + ".json",
+                      Fields{{"Twiml", std::string(twiml)}});
+}
+
 std::string random_sip_password() {
   for (;;) {
     auto p = core::random_token(32);

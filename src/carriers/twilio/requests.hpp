@@ -1,7 +1,8 @@
 #pragma once
 // The Twilio REST requests provisioning makes, exactly as Twilio takes them: form-encoded POST
 // bodies, JSON answers, Basic auth with AccountSid:AuthToken (rest/rest_client.hpp).
-//   api.twilio.com/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json, .../SIP/CredentialLists.json
+//   api.twilio.com/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json, .../SIP/CredentialLists.json,
+//   .../Calls/{CallSid}.json (hang-up and redirect of a Media Streams call)
 //   trunking.twilio.com/v1/Trunks, /Trunks/{TrunkSid}/OriginationUrls|CredentialLists|PhoneNumbers
 // Each create comes with its undo (DELETE of the new resource) and a lookup by a unique name, so a
 // step whose answer was lost can still be cleaned up.
@@ -51,6 +52,11 @@ class Requests {
   // Points the number's voice and status callbacks at Parley; undone by restoring `previous`'s.
   RemoteStep point_voice_at(const IncomingNumber& previous, std::string_view voice_url,
                             std::string_view status_url) const;
+
+  // A live call (Calls/{CallSid}.json, "Modify a Call"): hang it up (Status=completed), or run new
+  // TwiML on it (a call in a Media Stream leaves the stream: a transfer).
+  RestRequest complete_call(std::string_view call_sid) const;
+  RestRequest redirect_call(std::string_view call_sid, std::string_view twiml) const;
 
  private:
   std::string account_url() const;  // {api}/2010-04-01/Accounts/{AccountSid}
