@@ -24,6 +24,12 @@ Api::Api(ApiDeps deps) : deps_(std::move(deps)) {
   add_carrier_webhook_routes(router_, deps_);
   add_carrier_import_routes(router_, deps_);
   add_sip_import_routes(router_, deps_);
+  add_web_voice_routes(router_, deps_);
+}
+
+void add_websocket_routes(net::HttpServer& server, ApiDeps& deps) {
+  add_twilio_media_stream_route(server, deps);
+  add_web_voice_socket_route(server, deps);
 }
 
 int Api::limit_for(RateClass c) const {

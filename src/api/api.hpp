@@ -9,6 +9,7 @@
 
 #include "api/rate_limiter.hpp"
 #include "api/router.hpp"
+#include "api/stream/stream_deps.hpp"
 #include "call/active_calls.hpp"
 #include "call/trunk_control.hpp"
 #include "core/config.hpp"
@@ -19,6 +20,9 @@
 
 namespace parley::call {
 class OutboundCalls;
+}
+namespace parley::net {
+class HttpServer;
 }
 
 namespace parley::api {
@@ -32,7 +36,12 @@ struct ApiDeps {
   call::ActiveCalls* calls = nullptr;       // live calls on this node (POST /voice/end hangs them up)
   call::OutboundCalls* outbound = nullptr;  // places dialled calls; null: sessions stay initiating
   call::TrunkControl* trunks = nullptr;  // registrations, traces, Test Connection; null without SIP
+  stream::StreamDeps* streams = nullptr;  // WebSocket voice calls; null: /voice/start and the streams answer 503
 };
+
+// The WebSocket routes (before the server starts): Twilio Media Streams at
+// /voice/twilio/stream/{phone_id} and browser voice sessions at /voice/ws/{session_id}.
+void add_websocket_routes(net::HttpServer& server, ApiDeps& deps);
 
 class Api {
  public:

@@ -1,5 +1,6 @@
 #include "api/json_io.hpp"
 
+#include <boost/url/parse.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -100,6 +101,16 @@ Result<std::optional<std::string>> Fields::string(std::string_view key, std::siz
     return fail(Errc::validation, fmt::format("{} must be at most {} characters", field(key), max_len), field(key));
   }
   return std::optional<std::string>(std::string(s));
+}
+
+Result<std::optional<std::string>> Fields::http_url(std::string_view key) const {
+  auto v = string(key, 2000);
+  if (!v || !*v) return v;
+  auto parsed = boost::urls::parse_absolute_uri(**v);
+  if (!parsed || (parsed->scheme() != "http" && parsed->scheme() != "https") || parsed->host().empty()) {
+    return fail(Errc::validation, field(key) + " must be an absolute http:// or https:// URL", field(key));
+  }
+  return v;
 }
 
 Result<std::optional<bool>> Fields::boolean(std::string_view key) const {

@@ -38,6 +38,8 @@ class Fields {
   // Each returns nullopt when the key is absent (or null when `null_ok`), or a 422 error for a
   // wrong type or a value out of range.
   Result<std::optional<std::string>> string(std::string_view key, std::size_t max_len, bool required = false) const;
+  // An absolute http:// or https:// URL with a host, at most 2000 characters (webhook targets).
+  Result<std::optional<std::string>> http_url(std::string_view key) const;
   Result<std::optional<bool>> boolean(std::string_view key) const;
   Result<std::optional<std::int64_t>> integer(std::string_view key, std::int64_t min, std::int64_t max) const;
   Result<std::optional<json::object>> object(std::string_view key) const;

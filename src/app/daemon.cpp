@@ -92,8 +92,21 @@ int serve(const core::Config& config) {
   call::ActiveCalls calls;
   auto telephony = Telephony::create(config, io, **store, pool, box, *secret, calls);
   if (!telephony) return fail(telephony.error());
+  // WebSocket voice calls run on their connection's I/O context, with that context's voice environment.
+  api::stream::StreamDeps streams{
+      pool,
+      [&io, &telephony]() -> std::optional<api::stream::StreamContext> {
+        for (std::size_t i = 0; i < io.size(); ++i) {
+          if (io.at(i).get_executor().running_in_this_thread()) {
+            return api::stream::StreamContext{&io.at(i), (*telephony)->voice_environment(i)};
+          }
+        }
+        return std::nullopt;
+      },
+      (*telephony)->voice_environment(0) != nullptr, io.at(0),
+      core::hmac_sha256(*secret, "parley web voice session token")};  // never the sealing key itself
   api::ApiDeps api_deps{**store, config, box, [&ready] { return ready.load(); }, &http_client, &calls,
-                        &(*telephony)->outbound(), &(*telephony)->trunks()};
+                        &(*telephony)->outbound(), &(*telephony)->trunks(), &streams};
   api::Api api(api_deps);
   net::HttpServerOptions http_options{listen->host,
                                       listen->port,
@@ -103,6 +116,7 @@ int serve(const core::Config& config) {
                                       std::chrono::seconds(config.http_idle_timeout_s),
                                       config.http_max_connections};
   net::HttpServer http(io, pool, http_options, [&api](net::HttpRequest& req) { return api.handle(req); });
+  api::add_websocket_routes(http, api_deps);
   if (auto r = http.start(); !r) return fail(r.error());
 
   if (auto r = (*telephony)->start(); !r) return fail(r.error());

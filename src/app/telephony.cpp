@@ -39,10 +39,11 @@ struct Telephony::Parts {
   bool tls = false;
   std::string tls_listen;
   std::optional<media::ports::PortAllocator> ports;
-  // The voice agents' engines and HTTP client (on the calls' context); unused in media test modes.
+  // The voice agents' engines, and per I/O context an HTTP client and the environment using it
+  // (SIP calls live on context 0, WebSocket calls on their connection's); empty in media test modes.
   voice::EngineRegistry engines;
-  std::unique_ptr<net::HttpClient> voice_http;
-  std::optional<call::VoiceEnvironment> voice;
+  std::vector<std::unique_ptr<net::HttpClient>> voice_http;
+  std::vector<call::VoiceEnvironment> voice;
   std::unique_ptr<call::Trunks> trunks;  // before inbound, which reads its bindings
   std::unique_ptr<call::InboundCalls> inbound;
   std::unique_ptr<sip::Engine> engine;
@@ -54,7 +55,7 @@ core::Result<std::unique_ptr<Telephony>> Telephony::create(const core::Config& c
                                                            const core::SecretBox& secrets, const std::string& secret_key,
                                                            call::ActiveCalls& calls) {
   auto parts = std::make_unique<Parts>(
-      Parts{io, calls, {}, false, {}, std::nullopt, {}, nullptr, std::nullopt, nullptr, nullptr, nullptr, nullptr});
+      Parts{io, calls, {}, false, {}, std::nullopt, {}, {}, {}, nullptr, nullptr, nullptr, nullptr});
   auto sip_listen = core::parse_host_port(config.sip_listen);
   if (!sip_listen) return std::unexpected(sip_listen.error());
   parts->media_address = config.public_ip;
@@ -90,10 +91,13 @@ core::Result<std::unique_ptr<Telephony>> Telephony::create(const core::Config& c
   if (test_mode->kind == media::session::TestModeKind::none) {
     voice::register_embedded_engines(parts->engines);
     voice::cloud::register_cloud_engines(parts->engines);
-    parts->voice_http = std::make_unique<net::HttpClient>(io.at(0));
-    parts->voice.emplace(call::VoiceEnvironment{&parts->engines, &pool, parts->voice_http.get(),
-                                                config.engines_allow_private_targets, config.pricing});
-    inbound.voice = &*parts->voice;
+    parts->voice.reserve(io.size());  // addresses handed out below stay valid
+    for (std::size_t i = 0; i < io.size(); ++i) {
+      parts->voice_http.push_back(std::make_unique<net::HttpClient>(io.at(i)));
+      parts->voice.push_back(call::VoiceEnvironment{&parts->engines, &pool, parts->voice_http.back().get(),
+                                                    config.engines_allow_private_targets, config.pricing});
+    }
+    inbound.voice = &parts->voice.front();
   }
   inbound.secrets = &secrets;
   parts->trunks = std::make_unique<call::Trunks>(store, pool, secrets, trunk_options(config, secret_key, pool.threads()));
@@ -148,6 +152,10 @@ void Telephony::stop(std::chrono::milliseconds drain) {
 }
 
 call::OutboundCalls& Telephony::outbound() { return *parts_->outbound; }
+
+const call::VoiceEnvironment* Telephony::voice_environment(std::size_t context) const {
+  return context < parts_->voice.size() ? &parts_->voice[context] : nullptr;
+}
 call::Trunks& Telephony::trunks() { return *parts_->trunks; }
 
 std::string Telephony::sip_address() const {

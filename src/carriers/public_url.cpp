@@ -43,6 +43,12 @@ core::Result<PublicUrl> PublicUrl::make(const std::string& public_url, const std
   return out;
 }
 
+std::string websocket_url(std::string_view http_url) {
+  if (http_url.starts_with("https://")) return "wss://" + std::string(http_url.substr(8));
+  if (http_url.starts_with("http://")) return "ws://" + std::string(http_url.substr(7));
+  return std::string(http_url);
+}
+
 std::string PublicUrl::base(const net::HttpRequest& req) const {
   std::string scheme = scheme_.empty() ? "http" : scheme_;
   std::string host = host_;

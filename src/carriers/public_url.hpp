@@ -17,6 +17,9 @@
 
 namespace parley::carriers {
 
+// The WebSocket form of an http(s) URL (RFC 6455 s3): https -> wss, http -> ws; others unchanged.
+std::string websocket_url(std::string_view http_url);
+
 class PublicUrl {
  public:
   // `public_url`: empty or an absolute http(s) URL without query; errors name the setting.

@@ -20,8 +20,12 @@ struct WebSocketMessage {
 // Close status codes of RFC 6455 s7.4.1 that Parley sends or reports.
 inline constexpr std::uint16_t kWsNormalClosure = 1000;
 inline constexpr std::uint16_t kWsGoingAway = 1001;
+inline constexpr std::uint16_t kWsUnsupportedData = 1003;  // a data type the endpoint does not take
+inline constexpr std::uint16_t kWsInvalidPayload = 1007;   // a message inconsistent with its type (bad JSON)
 inline constexpr std::uint16_t kWsPolicyViolation = 1008;
 inline constexpr std::uint16_t kWsMessageTooBig = 1009;
+inline constexpr std::uint16_t kWsInternalError = 1011;
+inline constexpr std::uint16_t kWsTryAgainLater = 1013;  // IANA WebSocket close code registry
 inline constexpr std::uint16_t kWsAbnormalClosure = 1006;  // reported only: no close frame was received
 
 // How a connection ended. `error` is empty for a clean close handshake (either side started it);

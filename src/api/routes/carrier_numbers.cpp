@@ -6,6 +6,7 @@
 #include "api/secrets.hpp"
 #include "carriers/provisioning/saga.hpp"
 #include "carriers/public_url.hpp"
+#include "core/ids.hpp"
 #include "core/log.hpp"
 
 namespace parley::api {
@@ -29,6 +30,30 @@ json::object number_config(const store::PhoneNumber& n) {
   boost::system::error_code ec;
   auto v = json::parse(n.config, ec);
   return !ec && v.is_object() ? std::move(v.get_object()) : json::object{};
+}
+
+std::optional<store::PhoneNumber> number_for(ApiDeps& deps, const std::string& id, std::string_view provider) {
+  if (!core::is_id_of(id, "pn")) return std::nullopt;
+  auto n = deps.store.get_phone_number(id);
+  if (!n || n->provider != provider) return std::nullopt;
+  return std::move(*n);
+}
+
+std::string number_secret(ApiDeps& deps, const store::PhoneNumber& n, std::string_view key) {
+  auto creds = open_secrets(deps.secrets, n.credentials);
+  return creds ? text(*creds, key) : std::string();
+}
+
+std::string config_string(const json::object& cfg, std::string_view key) { return text(cfg, key); }
+
+bool answers_calls(const store::PhoneNumber& n) { return n.state == "active" && n.supports_inbound && n.agent_id; }
+
+bool plain_carrier_token(std::string_view v) {
+  if (v.empty() || v.size() > 128) return false;
+  for (char c : v) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return false;
+  }
+  return true;
 }
 
 std::optional<carriers::RestClient> carrier_client(ApiDeps& deps, const store::PhoneNumber& n) {

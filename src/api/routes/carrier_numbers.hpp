@@ -39,4 +39,16 @@ json::object number_config(const store::PhoneNumber& n);
 // The SIP provider an import made for this number alone (removed with it), if any.
 std::optional<std::string> owned_trunk(const store::PhoneNumber& n);
 
+// The number behind a carrier URL (/voice/twilio/incoming/{phone_id}, ...), if it exists and
+// belongs to `provider`.
+std::optional<store::PhoneNumber> number_for(ApiDeps& deps, const std::string& id, std::string_view provider);
+// One of the number's sealed credentials ("auth_token", "sip_username", ...); empty when absent.
+std::string number_secret(ApiDeps& deps, const store::PhoneNumber& n, std::string_view key);
+// A string member of the number's config; empty when absent.
+std::string config_string(const json::object& cfg, std::string_view key);
+// The number takes calls: active, inbound enabled, linked to an agent.
+bool answers_calls(const store::PhoneNumber& n);
+// A carrier call id or status worth storing: 1-128 characters of letters, digits, - _ .
+bool plain_carrier_token(std::string_view v);
+
 }  // namespace parley::api

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/json_io.hpp"
+#include "api/routes/carrier_numbers.hpp"
 #include "api/routes/routes.hpp"
 #include "api/secrets.hpp"
 #include "carriers/plivo/signature.hpp"
@@ -66,47 +67,10 @@ std::string_view param(const FormParams& p, std::string_view key) {
   return {};
 }
 
-// A carrier call id or status worth storing: short, printable, no spaces.
-bool plain_token(std::string_view v) {
-  if (v.empty() || v.size() > 128) return false;
-  for (char c : v) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return false;
-  }
-  return true;
-}
-
-// The number behind a webhook URL, if it exists and belongs to `provider`.
-std::optional<store::PhoneNumber> number_for(ApiDeps& deps, const std::string& id, std::string_view provider) {
-  if (!core::is_id_of(id, "pn")) return std::nullopt;
-  auto n = deps.store.get_phone_number(id);
-  if (!n || n->provider != provider) return std::nullopt;
-  return std::move(*n);
-}
-
-std::string secret(ApiDeps& deps, const store::PhoneNumber& n, std::string_view key) {
-  auto creds = open_secrets(deps.secrets, n.credentials);
-  if (!creds) return {};
-  auto* v = creds->if_contains(key);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
-json::object number_config(const store::PhoneNumber& n) {
-  boost::system::error_code ec;
-  auto v = json::parse(n.config, ec);
-  return !ec && v.is_object() ? v.get_object() : json::object{};
-}
-
-std::string config_string(const json::object& cfg, std::string_view key) {
-  auto* v = cfg.if_contains(key);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
-bool answers_calls(const store::PhoneNumber& n) { return n.state == "active" && n.supports_inbound && n.agent_id; }
-
 // A status callback: records the carrier's status on the session with that call id, if any.
 Result<net::HttpResponse> record_status(ApiDeps& deps, std::string_view carrier, const std::string& phone_id,
                                         std::string_view call_id, std::string_view status) {
-  if (!plain_token(call_id) || !plain_token(status)) {
+  if (!plain_carrier_token(call_id) || !plain_carrier_token(status)) {
     return fail(Errc::validation, "missing or malformed call id or status");
   }
   auto updated = deps.store.set_telephony_status(call_id, status);
@@ -120,7 +84,7 @@ Result<net::HttpResponse> record_status(ApiDeps& deps, std::string_view carrier,
 
 core::Status verify_twilio(WebhookContext& w, const net::HttpRequest& req, const store::PhoneNumber& n,
                            const FormParams& params) {
-  auto token = secret(w.deps, n, "auth_token");
+  auto token = number_secret(w.deps, n, "auth_token");
   auto signature = req.header("X-Twilio-Signature");
   if (token.empty() || !signature) return std::unexpected(refused());
   auto url = w.public_url.request_url(req);
@@ -130,23 +94,28 @@ core::Status verify_twilio(WebhookContext& w, const net::HttpRequest& req, const
   return {};
 }
 
-std::string twilio_answer(WebhookContext& w, const net::HttpRequest& req, const store::PhoneNumber& n) {
+std::string twilio_answer(WebhookContext& w, const net::HttpRequest& req, const store::PhoneNumber& n,
+                          const FormParams& p) {
   auto cfg = number_config(n);
-  auto base = w.public_url.base(req);
   if (config_string(cfg, "mode") == "media_stream") {
-    auto ws = base.starts_with("https://") ? "wss://" + base.substr(8) : "ws://" + base.substr(7);
-    return carriers::twiml_connect_stream(ws + "/voice/twilio/stream/" + n.id);
+    // The stream's start message brings the caller and the called number back (customParameters).
+    FormParams parameters;
+    for (const char* name : {"From", "To"}) {
+      if (auto v = param(p, name); !v.empty()) parameters.emplace_back(name, std::string(v));
+    }
+    return carriers::twiml_connect_stream(carriers::websocket_url(w.public_url.base(req)) + "/voice/twilio/stream/" + n.id,
+                                          parameters);
   }
   auto sip = carriers::sip_address(w.deps.config, req.header("Host").value_or(""));
-  return carriers::twiml_dial_sip(sip.uri(n.phone_number), secret(w.deps, n, "sip_username"),
-                                  secret(w.deps, n, "sip_password"));
+  return carriers::twiml_dial_sip(sip.uri(n.phone_number), number_secret(w.deps, n, "sip_username"),
+                                  number_secret(w.deps, n, "sip_password"));
 }
 
 // ---- Plivo ----
 
 core::Status verify_plivo(WebhookContext& w, const net::HttpRequest& req, const store::PhoneNumber& n,
                           const FormParams& params) {
-  auto token = secret(w.deps, n, "auth_token");
+  auto token = number_secret(w.deps, n, "auth_token");
   auto signature = req.header("X-Plivo-Signature-V3");
   auto nonce = req.header("X-Plivo-Signature-V3-Nonce");
   if (token.empty() || !signature || !nonce) return std::unexpected(refused());
@@ -248,7 +217,7 @@ void add_carrier_webhook_routes(Router& r, ApiDeps& deps) {
           -> Result<net::HttpResponse> {
         spdlog::info("event=carrier.incoming carrier=twilio phone_id={} carrier_call_id={}", n.id,
                      core::log_value(param(p, "CallSid")));
-        return xml(answers_calls(n) ? twilio_answer(w, req, n) : carriers::hangup_response());
+        return xml(answers_calls(n) ? twilio_answer(w, req, n, p) : carriers::hangup_response());
       });
   add(r, w, "/voice/twilio/status/{phone_id}", "twilio", "twilio",
       [](WebhookContext& w, net::HttpRequest&, const store::PhoneNumber& n, const FormParams& p) {
@@ -261,9 +230,9 @@ void add_carrier_webhook_routes(Router& r, ApiDeps& deps) {
                      core::log_value(param(p, "CallUUID")));
         if (!answers_calls(n)) return xml(carriers::hangup_response());
         auto sip = carriers::sip_address(w.deps.config, req.header("Host").value_or(""));
-        auto user = secret(w.deps, n, "sip_username");
+        auto user = number_secret(w.deps, n, "sip_username");
         return xml(carriers::plivo_dial_user(user.empty() ? sip.uri(n.phone_number)
-                                                          : sip.uri_with_password(user, secret(w.deps, n, "sip_password"))));
+                                                          : sip.uri_with_password(user, number_secret(w.deps, n, "sip_password"))));
       });
   add(r, w, "/voice/plivo/hangup/{phone_id}", "plivo", "plivo",
       [](WebhookContext& w, net::HttpRequest&, const store::PhoneNumber& n, const FormParams& p) {

@@ -1,8 +1,6 @@
 // POST /voice/outbound/dial (seeds/001 "Start an Outbound Call"): validates every field and
 // persists the session as initiating, or scheduled when scheduled_at is given. The response is
 // exactly the seed's shape.
-#include <boost/url/parse.hpp>
-
 #include "api/json_io.hpp"
 #include "api/routes/routes.hpp"
 #include "call/dial_policy.hpp"
@@ -20,14 +18,6 @@ using core::fail;
 
 constexpr std::int64_t kMaxScheduleAheadMs = 366LL * 86'400'000;  // a year and a day
 constexpr std::size_t kMaxContextBytes = 16 * 1024;
-
-core::Status check_webhook_url(const std::string& url) {
-  auto parsed = boost::urls::parse_absolute_uri(url);
-  if (!parsed || (parsed->scheme() != "http" && parsed->scheme() != "https") || parsed->host().empty()) {
-    return fail(Errc::validation, "webhook_url must be an absolute http:// or https:// URL", "webhook_url");
-  }
-  return {};
-}
 
 // The agent's own default for a voice setting, used when the dial request leaves it out.
 json::value agent_voice_setting(const store::Agent& agent, std::string_view key) {
@@ -76,11 +66,8 @@ void add_dial_routes(Router& r, ApiDeps& deps) {
            if (!max_duration) return std::unexpected(max_duration.error());
            auto recording = f.boolean("recording");
            if (!recording) return std::unexpected(recording.error());
-           auto webhook = f.string("webhook_url", 2000);
+           auto webhook = f.http_url("webhook_url");
            if (!webhook) return std::unexpected(webhook.error());
-           if (*webhook) {
-             if (auto rr = check_webhook_url(**webhook); !rr) return std::unexpected(rr.error());
-           }
            auto scheduled_text = f.string("scheduled_at", 64);
            if (!scheduled_text) return std::unexpected(scheduled_text.error());
            auto now = core::to_unix_ms(core::now_utc());

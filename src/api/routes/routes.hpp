@@ -17,5 +17,10 @@ void add_webhook_routes(Router& r, ApiDeps& deps);
 void add_carrier_webhook_routes(Router& r, ApiDeps& deps);
 void add_carrier_import_routes(Router& r, ApiDeps& deps);
 void add_sip_import_routes(Router& r, ApiDeps& deps);
+void add_web_voice_routes(Router& r, ApiDeps& deps);
+
+// WebSocket routes (net::HttpServer::add_websocket_route); they need deps.streams.
+void add_twilio_media_stream_route(net::HttpServer& server, ApiDeps& deps);
+void add_web_voice_socket_route(net::HttpServer& server, ApiDeps& deps);
 
 }  // namespace parley::api

@@ -3,6 +3,7 @@
 #include "carriers/public_url.hpp"
 
 using parley::carriers::PublicUrl;
+using parley::carriers::websocket_url;
 using parley::net::HttpRequest;
 
 namespace {
@@ -60,4 +61,10 @@ TEST(PublicUrl, ClientAddressBehindTrustedProxies) {
             "198.51.100.7");
   EXPECT_EQ(p->client_address(request("203.0.113.1", {{"X-Forwarded-For", "198.51.100.7"}})), "203.0.113.1");
   EXPECT_EQ(p->client_address(request("10.0.0.2", {})), "10.0.0.2");
+}
+
+TEST(PublicUrl, WebSocketFormOfAUrl) {
+  EXPECT_EQ(websocket_url("https://voice.example.com/parley"), "wss://voice.example.com/parley");
+  EXPECT_EQ(websocket_url("http://127.0.0.1:8080"), "ws://127.0.0.1:8080");
+  EXPECT_EQ(websocket_url("wss://already"), "wss://already");
 }
