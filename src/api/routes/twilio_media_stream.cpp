@@ -99,8 +99,9 @@ class TwilioStream final : public net::WebSocketHandler,
                  call_ ? call_->session_id() : session_id_, close.code,
                  close.error ? core::log_value(close.error->message) : "none");
     state_ = State::closed;
+    if (end_reason_.empty()) end_reason_ = transferring_ ? "transferred" : "stream_closed";
     if (call_) {
-      call_->end(transferring_ ? "transferred" : "stream_closed", false);
+      call_->end(end_reason_, false);
       call_.reset();  // on the connection's thread, where the call lives
     }
   }
@@ -206,8 +207,8 @@ class TwilioStream final : public net::WebSocketHandler,
 
   void handle(const tw::StreamMessage&, const tw::StreamStop&) {
     spdlog::info("event=twilio.stream_stop phone_id={} call_sid={}", admission_.number.id, core::log_value(call_sid_));
-    if (call_) call_->end(transferring_ ? "transferred" : "remote_hangup", false);
-    stopped_ = true;
+    end_reason_ = transferring_ ? "transferred" : "remote_hangup";
+    if (call_) call_->end(end_reason_, false);
     close(net::kWsNormalClosure, "stream stopped");
   }
 
@@ -298,7 +299,7 @@ class TwilioStream final : public net::WebSocketHandler,
       // Twilio stopped (or the socket closed) while the session was being written.
       store::SessionTransition t{a.session_id, {"in_progress"}, "completed"};
       t.ended_at = now_ms();
-      t.end_reason = stopped_ ? "remote_hangup" : "stream_closed";
+      t.end_reason = end_reason_.empty() ? "stream_closed" : end_reason_;
       t.telephony_status = "terminated";
       writer->transition(std::move(t));
       return;
@@ -342,7 +343,8 @@ class TwilioStream final : public net::WebSocketHandler,
   void protocol_error(std::uint16_t code, const std::string& reason) {
     spdlog::warn("event=twilio.stream_protocol_error phone_id={} call_id={} code={} reason={}", admission_.number.id,
                  call_ ? call_->session_id() : session_id_, code, core::log_value(reason));
-    if (call_) call_->end("protocol_error", false);
+    end_reason_ = "protocol_error";
+    if (call_) call_->end(end_reason_, false);
     close(code, reason);
   }
 
@@ -365,7 +367,7 @@ class TwilioStream final : public net::WebSocketHandler,
   std::uint64_t sent_samples_ = 0;    // 16 kHz samples sent in media messages
   std::uint64_t played_samples_ = 0;  // of those, played by Twilio (its echoed marks) or cleared
   bool transferring_ = false;
-  bool stopped_ = false;
+  std::string end_reason_;  // how the far end ended the stream, once it did
 };
 
 net::WebSocketUpgrade refuse(const net::HttpRequest& req, std::string_view phone_id, std::string_view reason,

@@ -5,6 +5,8 @@ It speaks their wire protocol for the endpoints Parley calls, on one loopback po
                                /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{PN}.json
                                /2010-04-01/Accounts/{AccountSid}/SIP/CredentialLists[/{CL}].json
                                /2010-04-01/Accounts/{AccountSid}/SIP/CredentialLists/{CL}/Credentials[/{CR}].json
+                               /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}.json (modify a live call:
+                               Status=completed hangs it up, Twiml=... runs new TwiML on it)
           trunking.twilio.com  /v1/Trunks[/{TK}], /v1/Trunks/{TK}/OriginationUrls|CredentialLists|PhoneNumbers[/{sid}]
   Plivo   api.plivo.com        /v1/Account/{auth_id}/Number/{number}/, /v1/Account/{auth_id}/Application/[{app_id}/]
 with HTTP Basic auth (AccountSid:AuthToken, AuthID:AuthToken), form-encoded (Twilio) or JSON (Plivo)
@@ -64,6 +66,7 @@ class FakeCarriers:
         self.numbers = {}  # PN sid -> IncomingPhoneNumber dict
         self.trunks, self.origination_urls, self.credential_lists, self.credentials = {}, {}, {}, {}
         self.trunk_lists = set()  # (TK, CL): termination credential lists
+        self.calls = {}  # CallSid -> Call resource of a call in progress (Media Streams tests)
         # Plivo: one account.
         self.plivo_numbers = {}  # digits -> {"app_id": ...}
         self.apps = {}
@@ -95,6 +98,19 @@ class FakeCarriers:
                 "uri": f"/2010-04-01/Accounts/{TWILIO_ACCOUNT}/IncomingPhoneNumbers/{sid}.json",
             }
         return sid
+
+    def add_twilio_call(self, call_sid, from_number, to_number):
+        """A call Twilio is carrying (answered by a <Connect><Stream>), which Parley may modify."""
+        with self.lock:
+            self.calls[call_sid] = {
+                "sid": call_sid, "account_sid": TWILIO_ACCOUNT, "from": from_number, "to": to_number,
+                "status": "in-progress", "direction": "inbound", "api_version": "2010-04-01", "twiml": None,
+                "uri": f"/2010-04-01/Accounts/{TWILIO_ACCOUNT}/Calls/{call_sid}.json",
+            }
+
+    def call(self, call_sid):
+        with self.lock:
+            return dict(self.calls[call_sid])
 
     def add_plivo_number(self, e164, app_id=None):
         with self.lock:
@@ -231,6 +247,23 @@ class FakeCarriers:
                 if field in form:
                     n[key] = form[field]
             return 200, n
+        m = re.fullmatch(r"/Calls/(CA\w+)\.json", path)
+        if m and method == "POST":
+            c = self.calls.get(m.group(1))
+            if not c:
+                return 404, self.error(False, 404, "The requested resource was not found")
+            if "Status" in form:
+                if form["Status"] not in ("completed", "canceled"):
+                    raise BadRequest("Status must be completed or canceled")
+                if c["status"] == "in-progress" or form["Status"] == "canceled":
+                    c["status"] = "completed"
+            elif "Twiml" in form or "Url" in form:
+                if c["status"] != "in-progress":
+                    raise BadRequest("Call is not in-progress. Cannot redirect.")
+                c["twiml"] = form.get("Twiml")
+            else:
+                raise BadRequest("one of Status, Url or Twiml is required")
+            return 200, c
         if path == "/SIP/CredentialLists.json":
             if method == "GET":
                 return 200, page("credential_lists", list(self.credential_lists.values()))
