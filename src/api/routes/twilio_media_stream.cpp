@@ -66,7 +66,6 @@ struct Admission {
   store::PhoneNumber number;
   store::Agent agent;
   std::string account_sid;
-  std::string auth_token;
 };
 
 class TwilioStream final : public net::WebSocketHandler,
@@ -322,11 +321,11 @@ class TwilioStream final : public net::WebSocketHandler,
   // A Twilio REST request about this call, on the worker pool; `then(self, ok)` runs back here.
   void rest(carriers::RestRequest request, const char* what,
             std::function<void(TwilioStream& self, bool ok)> then) {
-    auto client = carrier_client(route_->deps, admission_.number);
-    auto job = [self = shared_from_this(), client = std::move(client), request = std::move(request), what,
-                then = std::move(then)]() mutable {
+    auto done = std::make_shared<std::function<void(TwilioStream&, bool)>>(std::move(then));
+    auto job = [self = shared_from_this(), request = std::move(request), what, done]() mutable {
       bool ok = false;
-      if (client) {
+      // The number's own account (AccountSid:AuthToken); blocking, hence here on the pool.
+      if (auto client = carrier_client(self->route_->deps, self->admission_.number)) {
         auto r = client->send(request);
         ok = r.has_value();
         if (!ok) {
@@ -335,9 +334,11 @@ class TwilioStream final : public net::WebSocketHandler,
         }
       }
       auto& io = *self->context_->io;
-      asio::post(io, [self = std::move(self), then = std::move(then), ok]() mutable { then(*self, ok); });
+      asio::post(io, [self = std::move(self), done, ok] { (*done)(*self, ok); });
     };
-    if (!route_->streams.pool.try_submit(std::move(job))) then(*this, false);
+    if (!route_->streams.pool.try_submit(std::move(job))) {
+      asio::post(*context_->io, [self = shared_from_this(), done] { (*done)(*self, false); });
+    }
   }
 
   void protocol_error(std::uint16_t code, const std::string& reason) {
@@ -400,7 +401,7 @@ net::WebSocketUpgrade decide(const std::shared_ptr<RouteContext>& route, net::Ht
   auto codec = media::codec::G711Codec::create(media::codec::G711Codec::Law::mu, 0);
   if (!codec) return refuse(req, phone_id, "codec", {Errc::internal, "internal error", {}});
   auto account_sid = config_string(number_config(*n), "account_sid");
-  Admission a{std::move(*n), std::move(*agent), std::move(account_sid), std::move(token)};
+  Admission a{std::move(*n), std::move(*agent), std::move(account_sid)};
   return net::WebSocketUpgrade{std::make_shared<TwilioStream>(route, std::move(a), std::move(*codec))};
 }
 

@@ -49,7 +49,7 @@ void expire_if_not_connected(ApiDeps& deps, stream::StreamDeps& streams, const s
   timer->expires_after(std::chrono::seconds(expires_unix_s - now_ms() / 1000 + kNotConnectedGraceS));
   timer->async_wait([timer, &deps, &streams, session_id](boost::system::error_code ec) {
     if (ec) return;
-    (void)streams.pool.try_submit([&deps, session_id] {
+    bool queued = streams.pool.try_submit([&deps, session_id] {
       store::SessionTransition t{session_id, {"initiating"}, "failed"};
       t.ended_at = now_ms();
       t.end_reason = "not_connected";
@@ -57,6 +57,7 @@ void expire_if_not_connected(ApiDeps& deps, stream::StreamDeps& streams, const s
         spdlog::info("event=web_voice.not_connected call_id={}", session_id);
       }
     });
+    if (!queued) spdlog::warn("event=web_voice.expiry_not_checked call_id={} reason=worker_queue_full", session_id);
   });
 }
 

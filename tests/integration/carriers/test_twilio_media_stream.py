@@ -23,6 +23,8 @@ from twilio_side import TwilioSide, new_call_sid, refused_status
 DID = "+14155550171"
 CALLER = "+14155550100"
 GOODBYE = "Thanks for calling, goodbye."
+TRANSFER_REPLY = "Connecting you to a person."
+TARGET = "sip:support@pbx.example.test"
 DEAD_WEBHOOK = "http://127.0.0.1:9/call-events"  # events are queued (and listed) whether or not delivered
 
 
@@ -39,7 +41,8 @@ def stream_daemon(make_daemon, fake, greeting=GREETING, mode="media_stream"):
     rules = {"intents": [{"name": "order", "phrases": ["where is my order", "i need help with my order"],
                           "reply": REPLY},
                          {"name": "bye", "dtmf": "2", "phrases": ["goodbye"], "reply": GOODBYE,
-                          "action": "end_call"}],
+                          "action": "end_call"},
+                         {"name": "person", "dtmf": "0", "reply": TRANSFER_REPLY, "action": "transfer:" + TARGET}],
              "fallback": "Sorry, I did not understand that."}
     agent = d.post("/voice/agents", {"name": "Acme", "voice": {"greeting": greeting, "max_duration": 60},
                                      "rules": rules, "webhook_url": DEAD_WEBHOOK})
@@ -169,6 +172,36 @@ def test_the_agent_hangs_up_through_twilios_rest_api(make_daemon, fake, oracle, 
     assert s["status"] == "completed" and s["end_reason"] == "agent", s
     t = transcript(d, s)
     assert [e["text"] for e in t] == [GREETING, "DTMF: 2", GOODBYE], t
+
+
+def test_a_transfer_redirects_the_call_to_dial_twiml(make_daemon, fake, oracle):
+    d, number = stream_daemon(make_daemon, fake)
+    side = open_stream(d, number, oracle, fake)
+    # Key 0 asks for a person; once the reply is played Parley redirects the call, and Twilio (here:
+    # the test) then stops the stream.
+    side.run(caller_audio(silence(11)), dtmf=[(5.0, "0")], linger_s=0.2)
+    call = fake.call(side.call_sid)
+    assert call["twiml"] and f"<Dial><Sip>{TARGET}</Sip></Dial>" in call["twiml"], call
+    assert call["status"] == "in-progress"  # redirected, not hung up
+    s = wait_session(d)
+    assert s["end_reason"] == "transferred", s
+
+
+def test_post_voice_end_hangs_up_at_twilio(make_daemon, fake, oracle):
+    d, number = stream_daemon(make_daemon, fake)
+    side = open_stream(d, number, oracle, fake)
+
+    async def scenario():
+        running = asyncio.ensure_future(side.run_async(caller_audio(silence(8)), stop=False, max_s=20))
+        await asyncio.sleep(2.0)
+        sessions = await asyncio.get_running_loop().run_in_executor(None, d.get, "/voice/sessions?limit=1")
+        sid = sessions.json()["sessions"][0]["session_id"]
+        r = await asyncio.get_running_loop().run_in_executor(None, d.post, f"/voice/end/{sid}")
+        await running
+        return r
+    r = asyncio.run(scenario())
+    assert r.status == 200 and r.json()["status"] == "completed" and r.json()["end_reason"] == "ended_by_api", r
+    assert side.close_code == 1000 and fake.call(side.call_sid)["status"] == "completed"
 
 
 def test_upgrades_without_twilios_signature_are_refused_and_write_nothing(make_daemon, fake, oracle):
