@@ -126,3 +126,23 @@ def test_sipp_500_calls_at_50_per_second(trunk_daemon, transport):
     assert rc == 0 and stats["SuccessfulCall(C)"] == "500" and stats["FailedCall(C)"] == "0", out
     assert wait_for(lambda: d.get("/voice/sessions?limit=1").json()["total"] == 500, timeout=20)
     assert wait_for(lambda: d.get("/voice/sessions?status=completed&limit=1").json()["total"] == 500, timeout=20)
+
+
+def test_session_timer_expiry_tears_the_call_down(make_daemon):
+    """RFC 4028 s10: the caller asked to refresh every 90 s and never does; Parley sends BYE before
+    the session expires (at 90 - min(32, 90/3) = 60 s) and records why. The caller sends no RTP:
+    the media timeout is off and no agent talks (echo mode), so only the session timer can end it."""
+    d = make_daemon({"PARLEY_MEDIA_TIMEOUT_S": "0", "PARLEY_MEDIA_TEST_MODE": "echo",
+                     "PARLEY_RATE_LIST_SESSIONS_PER_MIN": "100000"})
+    agent = d.post("/voice/agents", {"name": "Reception", "voice": {"max_duration": 300}}).json()
+    d.post("/voice/phone-numbers", {"phone_number": DID, "provider": "sip", "agent_id": agent["id"]})
+    d.post("/voice/sip/providers", {"name": "pbx", "kind": "generic", "host": "127.0.0.1",
+                                    "inbound": {"allowed_ips": ["127.0.0.1/32"]}})
+    started = time.time()
+    rc, stats, out = sipp(d, ["-sf", os.path.join(SCENARIOS, "uac_session_timer_no_refresh.xml"), "-s", "14155551234"],
+                          timeout=100)
+    took = time.time() - started
+    assert rc == 0 and stats["SuccessfulCall(C)"] == "1", out
+    assert 55 <= took <= 75, f"BYE after {took:.0f} s"
+    assert wait_for(lambda: sessions(d) and sessions(d)[0]["status"] == "completed")
+    assert sessions(d)[0]["end_reason"] == "session_timer_expired", sessions(d)[0]
