@@ -18,6 +18,7 @@
 #include "voice/stt/stt_processor.hpp"
 #include "voice/text/template.hpp"
 #include "voice/tts/tts_processor.hpp"
+#include "voice/turn/noise_suppressor.hpp"
 #include "voice/turn/turn_detector.hpp"
 #include "voice/turn/vad_processor.hpp"
 
@@ -101,7 +102,12 @@ core::Status Conversation::Impl::compose() {
     return e.fallback.empty() ? reg.default_fallback(kind) : e.fallback;
   };
 
-  // 1. VAD
+  // 1. Noise suppression (optional), then VAD
+  if (spec.turn.noise_suppression >= 0) {
+    auto ns = NoiseSuppressor::create(spec.turn.noise_suppression);
+    if (!ns) return std::unexpected(ns.error());
+    pipeline.add(std::make_unique<NoiseSuppressionProcessor>(std::move(*ns)));
+  }
   auto vad = Vad::create(spec.turn.vad_aggressiveness);
   if (!vad) return std::unexpected(vad.error());
   pipeline.add(std::make_unique<VadProcessor>(std::move(*vad)));

@@ -17,7 +17,7 @@
 #include <mutex>
 #include <sstream>
 #include <type_traits>
-#include <unordered_set>
+#include <unordered_map>
 
 #include "media/dsp/resampler.hpp"
 
@@ -142,14 +142,19 @@ class DecoderPool {
   std::vector<std::unique_ptr<Decoder>> idle_[2];
 };
 
-const std::unordered_set<std::string>& dictionary() {
-  static const std::unordered_set<std::string> words = [] {
-    std::unordered_set<std::string> out;
+// word -> phones of its first pronunciation ("word(2)" lines are alternatives).
+const std::unordered_map<std::string, std::vector<std::string>>& dictionary() {
+  static const std::unordered_map<std::string, std::vector<std::string>> words = [] {
+    std::unordered_map<std::string, std::vector<std::string>> out;
     std::ifstream in(kDict);
     std::string line;
     while (std::getline(in, line)) {
       auto end = line.find_first_of(" \t(");
-      if (end != 0 && end != std::string::npos) out.insert(line.substr(0, end));
+      if (end == 0 || end == std::string::npos) continue;
+      std::istringstream in_phones(line.substr(line.find_first_of(" \t")));
+      std::vector<std::string> phones;
+      for (std::string p; in_phones >> p;) phones.push_back(p);
+      out.emplace(line.substr(0, end), std::move(phones));
     }
     return out;
   }();
@@ -397,9 +402,11 @@ core::Result<SphinxHypothesis> SphinxRecognizer::finish() {
     int32 phone_score = 0;
     ps_get_hyp(loop, &phone_score);
     int speech = std::max(1, speech_frames(s.phones->ps));
+    h.speech_frames = speech;
     h.verify_score = static_cast<double>(score - phone_score) / speech;
-    h.confidence = static_cast<float>(1.0 / (1.0 + std::exp(-(h.verify_score - s.config.verify_threshold) / 3.0)));
-    if (h.verify_score < s.config.verify_threshold) h.text.clear();  // out of grammar
+    double threshold = s.config.verify_threshold - s.config.verify_length_allowance / speech;
+    h.confidence = static_cast<float>(1.0 / (1.0 + std::exp(-(h.verify_score - threshold) / 3.0)));
+    if (h.verify_score < threshold) h.text.clear();  // out of grammar
   } else if (any) {
     int32 prob = ps_get_prob(s.decoder->ps);
     double p = logmath_exp(ps_get_logmath(s.decoder->ps), prob);
@@ -416,12 +423,15 @@ void SphinxRecognizer::set_cepstral_mean(const std::vector<float>& mean) {
   state_->cmn.assign(mean.begin(), mean.end());
 }
 
-bool SphinxRecognizer::knows(std::string_view word) { return dictionary().contains(std::string(word)); }
+std::vector<std::string> SphinxRecognizer::pronounce(std::string_view word) {
+  auto it = dictionary().find(std::string(word));
+  return it == dictionary().end() ? std::vector<std::string>{} : it->second;
+}
 
 std::shared_ptr<const RulesGrammar> SphinxRecognizer::rules_grammar(const RulesSpec& rules, const GrammarOptions& options) {
   // Key: everything the grammar depends on.
   std::ostringstream key;
-  key << options.garbage << options.fillers << options.garbage_weight << "|";
+  key << options.garbage << options.fillers << options.garbage_weight << options.garbage_min_phones << "|";
   for (const auto& in : rules.intents) {
     key << in.dtmf << "|";
     for (const auto& p : in.phrases) key << p << "|";
@@ -437,7 +447,7 @@ std::shared_ptr<const RulesGrammar> SphinxRecognizer::rules_grammar(const RulesS
   std::lock_guard lock(mu);
   if (auto it = cache.find(key.str()); it != cache.end()) return it->second;
   if (cache.size() >= 256) cache.clear();  // bounded: agents are edited rarely
-  auto grammar = std::make_shared<const RulesGrammar>(build_rules_grammar(rules, &SphinxRecognizer::knows, options));
+  auto grammar = std::make_shared<const RulesGrammar>(build_rules_grammar(rules, &SphinxRecognizer::pronounce, options));
   cache.emplace(key.str(), grammar);
   return grammar;
 }
