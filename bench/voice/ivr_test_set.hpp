@@ -9,22 +9,22 @@ namespace parley::bench {
 inline constexpr std::string_view kIvrAgent = R"json({
   "name": "Acme IVR", "engine": "rules",
   "rules": {"fallback": "Sorry, I did not get that.", "intents": [
-    {"name": "order_status", "dtmf": "1", "phrases": ["where is my order", "track my order", "i need help with my order",
+    {"name": "order_status", "reply": "Your order is on its way.", "dtmf": "1", "phrases": ["where is my order", "track my order", "i need help with my order",
                                                      "where is my package", "has my order shipped"]},
-    {"name": "order_number", "phrases": ["my order number is {order_number}", "order number {order_number}"],
+    {"name": "order_number", "reply": "Thanks, order {{order_number}} ships today.", "phrases": ["my order number is {order_number}", "order number {order_number}"],
      "slots": {"order_number": "digits"}},
-    {"name": "billing", "dtmf": "2", "phrases": ["i have a billing question", "check my account balance",
+    {"name": "billing", "reply": "Your balance is zero dollars.", "dtmf": "2", "phrases": ["i have a billing question", "check my account balance",
                                                 "what is my balance", "i want to pay my bill"]},
-    {"name": "cancel", "dtmf": "3", "phrases": ["cancel my subscription", "i want to cancel my account", "cancel my order"]},
-    {"name": "agent", "dtmf": "0", "phrases": ["speak to an agent", "transfer me to a human", "talk to a person",
+    {"name": "cancel", "reply": "I can help you cancel.", "dtmf": "3", "phrases": ["cancel my subscription", "i want to cancel my account", "cancel my order"]},
+    {"name": "agent", "reply": "Connecting you now.", "dtmf": "0", "phrases": ["speak to an agent", "transfer me to a human", "talk to a person",
                                               "representative"]},
-    {"name": "hours", "phrases": ["what are your opening hours", "when are you open", "what time do you close"]},
-    {"name": "address", "phrases": ["change my address", "update my shipping address", "i moved"]},
-    {"name": "password", "phrases": ["reset my password", "i forgot my password", "i can not log in"]},
-    {"name": "yes", "phrases": ["yes", "yes please", "that is right", "correct"]},
-    {"name": "no", "phrases": ["no", "no thanks", "that is wrong"]},
-    {"name": "repeat", "phrases": ["repeat that", "say that again", "can you repeat"]},
-    {"name": "goodbye", "phrases": ["goodbye", "that is all", "bye"]}
+    {"name": "hours", "reply": "We are open nine to five.", "phrases": ["what are your opening hours", "when are you open", "what time do you close"]},
+    {"name": "address", "reply": "Please say your new address.", "phrases": ["change my address", "update my shipping address", "i moved"]},
+    {"name": "password", "reply": "I sent you a reset link.", "phrases": ["reset my password", "i forgot my password", "i can not log in"]},
+    {"name": "yes", "reply": "Great.", "phrases": ["yes", "yes please", "that is right", "correct"]},
+    {"name": "no", "reply": "Okay.", "phrases": ["no", "no thanks", "that is wrong"]},
+    {"name": "repeat", "reply": "Sure.", "phrases": ["repeat that", "say that again", "can you repeat"]},
+    {"name": "goodbye", "reply": "Goodbye!", "phrases": ["goodbye", "that is all", "bye"]}
   ]}})json";
 
 struct Utterance {

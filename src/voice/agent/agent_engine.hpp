@@ -16,8 +16,10 @@
 // belong to the history even if the reply is interrupted (they are uninterruptible).
 //
 // cancel() (barge-in) stops the reply in flight: no callback for it runs after cancel() returns.
-// record_speech() tells the engine what the caller actually heard: the greeting, reprompts, and for
-// an interrupted reply only the part that was played, so the history matches the call.
+// record_speech() tells the engine what the caller heard that its own replies do not cover: the
+// conversation's prompts (greeting, reprompts, goodbyes, apologies) and, for an interrupted reply,
+// the part that was played (interrupted = true: replace the reply in the history). A reply played
+// in full is not reported again.
 #include <cstdint>
 #include <functional>
 #include <memory>

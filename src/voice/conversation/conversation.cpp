@@ -188,7 +188,8 @@ core::Status Conversation::Impl::compose() {
       PlaybackProcessor::Hooks{
           [this](std::uint32_t t, const std::string& text, bool interrupted, SteadyTime started_at) {
             transcript({TranscriptEntry::Role::agent, text, since_answer(started_at), interrupted, t});
-            if (agent->session() != nullptr) agent->session()->record_speech(text, interrupted);
+            // The engine knows its own replies; it hears of the conversation's prompts and of cuts.
+            if ((t == 0 || interrupted) && agent->session() != nullptr) agent->session()->record_speech(text, interrupted);
           },
           [this](const TurnLatency& l) {
             if (!stopped) deps.observer.on_turn_latency(l);

@@ -393,6 +393,13 @@ core::Result<SphinxHypothesis> SphinxRecognizer::finish() {
   SphinxHypothesis h;
   int32 score = 0;
   const char* hyp = ps_get_hyp(s.decoder->ps, &score);
+  std::string spotted;  // keyword spotting: the hypothesis is the last detection, the segments are all of them
+  if (s.config.search == SphinxSearch::keyphrase) {
+    for (ps_seg_t* seg = ps_seg_iter(s.decoder->ps); seg != nullptr; seg = ps_seg_next(seg)) {
+      spotted += (spotted.empty() ? "" : " ") + std::string(ps_seg_word(seg));
+    }
+    hyp = spotted.c_str();
+  }
   bool any = hyp != nullptr && *hyp != '\0';
   h.raw = any ? hyp : "";
   h.text = clean(hyp, s.config.garbage_words);
