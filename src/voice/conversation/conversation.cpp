@@ -199,7 +199,11 @@ core::Status Conversation::Impl::compose() {
             auto self = shared_from_this();
             post_if_alive(deps.io, life, [self] { self->stop(); });
           },
-          [this] { idle_ms = 0; }}));
+          [this] { idle_ms = 0; },
+          [this](const ToolResult& t) {
+            spdlog::info("event=voice.tool_result call_id={} turn={} tool={} ok={} result={}", core::log_value(call.call_id),
+                         t.turn, core::log_value(t.tool), t.ok, core::log_value(t.result));
+          }}));
   return {};
 }
 

@@ -82,4 +82,14 @@ class CallSide final : public CallControl, public ConversationObserver {
   std::deque<std::int16_t> queue_;
 };
 
+// The transcript as text, for failure messages.
+inline std::string dump(const CallSide& call) {
+  std::string all;
+  for (const auto& e : call.transcript) {
+    all += std::string(e.role == TranscriptEntry::Role::agent ? "agent" : "user") + (e.interrupted ? " (cut)" : "") +
+           " turn " + std::to_string(e.turn) + ": " + e.text + "\n";
+  }
+  return all;
+}
+
 }  // namespace parley::voice::test

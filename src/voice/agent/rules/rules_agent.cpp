@@ -140,7 +140,9 @@ class RulesAgent final : public AgentSession {
   }
 
   void handle_http(std::uint32_t turn, core::Result<net::HttpClientResponse> r, text::TemplateVars vars) {
-    if (!r || r->status < 200 || r->status >= 300) {
+    bool ok = r && r->status >= 200 && r->status < 300;
+    listener_.on_agent_tool(turn, ToolCall{"http", r ? "HTTP " + std::to_string(r->status) : r.error().message, ok});
+    if (!ok) {
       listener_.on_agent_text(turn, kHttpApology);
       listener_.on_agent_done(turn, {});  // the action failed, the agent did not: no engine fallback
       return;
