@@ -129,9 +129,10 @@ core::Status Conversation::Impl::compose() {
   // 3. STT
   stt = &pipeline.add(std::make_unique<SttProcessor>(state, [this](double s) { usage(Usage{s, 0, 0, 0}); }));
   stt_fallback.provider = fallback_of(spec.voice.stt, EngineKind::stt);
-  auto make_stt = [this, &reg](const EngineSpec& e) {
-    return [this, &reg, &e](SttListener& l) -> core::Result<std::unique_ptr<SttStream>> {
-      const SttFactory* f = reg.stt(e.provider);
+  // The factories below run now and again when an engine fails: they use only members.
+  auto make_stt = [this](const EngineSpec& e) {
+    return [this, &e](SttListener& l) -> core::Result<std::unique_ptr<SttStream>> {
+      const SttFactory* f = deps.engines.stt(e.provider);
       if (f == nullptr) return core::fail(core::Errc::unsupported, "no STT engine named " + e.provider);
       return (*f)(ctx, SttSetup{spec, e, call.narrowband}, l);
     };
@@ -155,9 +156,9 @@ core::Status Conversation::Impl::compose() {
                             [this](const Usage& u) { usage(u); }}));
   std::string agent_provider = spec.agent_provider();
   std::string agent_fallback = reg.default_fallback(EngineKind::agent);
-  auto make_agent = [this, &reg](std::string provider) {
-    return [this, &reg, provider](AgentListener& l) -> core::Result<std::unique_ptr<AgentSession>> {
-      const AgentFactory* f = reg.agent(provider);
+  auto make_agent = [this](std::string provider) {
+    return [this, provider](AgentListener& l) -> core::Result<std::unique_ptr<AgentSession>> {
+      const AgentFactory* f = deps.engines.agent(provider);
       if (f == nullptr) return core::fail(core::Errc::unsupported, "no agent engine named " + provider);
       return (*f)(ctx, AgentSetup{spec, call}, l);
     };
@@ -170,9 +171,9 @@ core::Status Conversation::Impl::compose() {
   // 5. TTS
   tts = &pipeline.add(std::make_unique<TtsProcessor>([this](std::int64_t n) { usage(Usage{0, 0, 0, n}); }));
   tts_fallback.provider = fallback_of(spec.voice.tts, EngineKind::tts);
-  auto make_tts = [this, &reg](const EngineSpec& e) {
-    return [this, &reg, &e](TtsListener& l) -> core::Result<std::unique_ptr<TtsStream>> {
-      const TtsFactory* f = reg.tts(e.provider);
+  auto make_tts = [this](const EngineSpec& e) {
+    return [this, &e](TtsListener& l) -> core::Result<std::unique_ptr<TtsStream>> {
+      const TtsFactory* f = deps.engines.tts(e.provider);
       if (f == nullptr) return core::fail(core::Errc::unsupported, "no TTS engine named " + e.provider);
       return (*f)(ctx, TtsSetup{e}, l);
     };
