@@ -1,5 +1,6 @@
-// Real-time factor of each embedded engine (CPU seconds per second of audio: lower is faster), and
-// the per-frame cost of Parley's own stages (VAD, turn detector, frame dispatch).
+// Real-time factor of each embedded engine (CPU seconds per second of audio: lower is faster; the
+// RTF counter prints as "time per second of audio"), and the per-frame cost of Parley's own stages
+// on the I/O thread (noise suppression, VAD, turn detector, frame dispatch).
 #include <benchmark/benchmark.h>
 
 #include "voice/agent/rules/intent_matcher.hpp"
@@ -9,6 +10,7 @@
 #include "voice/stt/sphinx_recognizer.hpp"
 #include "voice/tts/espeak_synth.hpp"
 #include "voice/tts/flite_synth.hpp"
+#include "voice/turn/noise_suppressor.hpp"
 #include "voice/turn/turn_detector.hpp"
 #include "voice/turn/vad_processor.hpp"
 #include "ivr_test_set.hpp"
@@ -115,6 +117,21 @@ void BM_VadAndTurnPerFrame(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_VadAndTurnPerFrame)->Unit(benchmark::kMicrosecond);
+
+void BM_NoiseSuppressionPerFrame(benchmark::State& state) {
+  auto ns = *NoiseSuppressor::create(3);
+  auto audio = caller_audio();
+  std::size_t frames = audio.size() / 320;
+  std::uint64_t n = 0;
+  std::vector<std::int16_t> frame(320);
+  for (auto _ : state) {
+    std::size_t i = n++ % frames;
+    std::copy_n(audio.begin() + static_cast<std::ptrdiff_t>(i * 320), 320, frame.begin());
+    ns.process(frame);
+    benchmark::DoNotOptimize(frame.data());
+  }
+}
+BENCHMARK(BM_NoiseSuppressionPerFrame)->Unit(benchmark::kMicrosecond);
 
 void BM_IntentMatch(benchmark::State& state) {
   AgentInput in{1, AgentInput::Source::speech, "um i want to cancel my account please"};
