@@ -16,7 +16,8 @@
 // belong to the history even if the reply is interrupted (they are uninterruptible), and are
 // reported with on_agent_tool (logged on the call, kept in order through a barge-in flush).
 //
-// cancel() (barge-in) stops the reply in flight: no callback for it runs after cancel() returns.
+// cancel() (barge-in) stops the reply in flight: no callback for it runs after cancel() returns,
+// except on_agent_tool for a tool that was already running (its result still belongs to the call).
 // record_speech() tells the engine what the caller heard that its own replies do not cover: the
 // conversation's prompts (greeting, reprompts, goodbyes, apologies) and, for an interrupted reply,
 // the part that was played (interrupted = true: replace the reply in the history). A reply played

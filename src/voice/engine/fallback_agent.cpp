@@ -71,7 +71,7 @@ class FallbackAgent final : public AgentSession {
     outer_.on_agent_action(turn, a);
   }
   void usage(const Usage& u) { outer_.on_agent_usage(u); }
-  void tool(std::uint32_t turn, const ToolCall& c) { outer_.on_agent_tool(turn, c); }
+  void tool(std::uint32_t turn, const ToolCall& c) { outer_.on_agent_tool(turn, c); }  // even after cancel
   void done(std::uint32_t turn, const core::Status& status) {
     if (turn_ != turn) return;
     if (!status) {
