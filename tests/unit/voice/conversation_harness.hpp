@@ -54,7 +54,7 @@ class Harness {
   }
   // Silence frames until pred() or `max_ms` of call time.
   template <class Pred>
-  bool silence_until(Pred pred, int max_ms = 20000) {
+  bool silence_until(Pred pred, int max_ms = 60000) {
     static const std::vector<std::int16_t> quiet(320, 0);
     for (int t = 0; t < max_ms && !pred(); t += 20) frame(quiet);
     return pred();

@@ -41,7 +41,7 @@ TEST(Conversation, GreetsThenAnswersTheCallersIntentWithTranscriptUsageAndLatenc
   EXPECT_FALSE(greeting.interrupted);
 
   h.say(test::speech("I need help with my order"));
-  ASSERT_TRUE(h.silence_until([&] { return h.call.agent_said("on its way"); }));
+  ASSERT_TRUE(h.silence_until([&] { return h.call.agent_said("on its way"); })) << test::dump(h.call);
   auto users = h.call.entries(Role::user);
   ASSERT_EQ(users.size(), 1U);
   EXPECT_EQ(users[0]->text, "i need help with my order");
@@ -155,7 +155,7 @@ TEST(Conversation, OutOfGrammarSpeechGetsTheFallbackReply) {
   test::Harness h(agent_with());
   greeted(h);
   h.say(test::speech("What will the weather be like tomorrow in the city"));
-  ASSERT_TRUE(h.silence_until([&] { return h.call.agent_said("Sorry, I did not get that"); }));
+  ASSERT_TRUE(h.silence_until([&] { return h.call.agent_said("Sorry, I did not get that"); })) << test::dump(h.call);
 }
 
 TEST(Conversation, SilenceRepromptsOnceThenSaysGoodbyeAndHangsUp) {
