@@ -20,6 +20,9 @@
 namespace parley::call {
 class OutboundCalls;
 }
+namespace parley::voice {
+class EngineRegistry;
+}
 
 namespace parley::api {
 
@@ -32,6 +35,7 @@ struct ApiDeps {
   call::ActiveCalls* calls = nullptr;       // live calls on this node (POST /voice/end hangs them up)
   call::OutboundCalls* outbound = nullptr;  // places dialled calls; null: sessions stay initiating
   call::TrunkControl* trunks = nullptr;  // registrations, traces, Test Connection; null without SIP
+  const voice::EngineRegistry* engines = nullptr;  // speech engines (GET /voice/tts/voices)
 };
 
 class Api {

@@ -87,9 +87,9 @@ core::Result<std::unique_ptr<Telephony>> Telephony::create(const core::Config& c
   std::error_code ec;
   std::filesystem::create_directories(inbound.recordings_dir, ec);
   if (ec) return core::fail(core::Errc::io, "create " + inbound.recordings_dir.string() + ": " + ec.message());
+  voice::register_embedded_engines(parts->engines);
+  voice::cloud::register_cloud_engines(parts->engines);
   if (test_mode->kind == media::session::TestModeKind::none) {
-    voice::register_embedded_engines(parts->engines);
-    voice::cloud::register_cloud_engines(parts->engines);
     parts->voice_http = std::make_unique<net::HttpClient>(io.at(0));
     parts->voice.emplace(call::VoiceEnvironment{&parts->engines, &pool, parts->voice_http.get(),
                                                 config.engines_allow_private_targets, config.pricing});
@@ -149,6 +149,7 @@ void Telephony::stop(std::chrono::milliseconds drain) {
 
 call::OutboundCalls& Telephony::outbound() { return *parts_->outbound; }
 call::Trunks& Telephony::trunks() { return *parts_->trunks; }
+const voice::EngineRegistry& Telephony::engines() const { return parts_->engines; }
 
 std::string Telephony::sip_address() const {
   const auto& p = *parts_;

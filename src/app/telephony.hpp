@@ -9,6 +9,7 @@
 #include "call/active_calls.hpp"
 #include "call/outbound_calls.hpp"
 #include "call/trunks.hpp"
+#include "voice/engine/engine_registry.hpp"
 #include "core/crypto.hpp"
 #include "core/config.hpp"
 #include "core/error.hpp"
@@ -35,6 +36,7 @@ class Telephony {
   std::string sip_address() const;  // "sip:203.0.113.10:5060 (udp, tcp)" for the ready banner
   call::OutboundCalls& outbound();   // places dialled and scheduled calls
   call::Trunks& trunks();            // registrations, SIP traces, Test Connection
+  const voice::EngineRegistry& engines() const;  // speech engines (also listed by the API)
 
   struct Parts;
 

@@ -17,5 +17,6 @@ void add_webhook_routes(Router& r, ApiDeps& deps);
 void add_carrier_webhook_routes(Router& r, ApiDeps& deps);
 void add_carrier_import_routes(Router& r, ApiDeps& deps);
 void add_sip_import_routes(Router& r, ApiDeps& deps);
+void add_tts_voice_routes(Router& r, ApiDeps& deps);
 
 }  // namespace parley::api

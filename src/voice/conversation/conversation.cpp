@@ -260,7 +260,8 @@ void Conversation::start() {
   auto& m = *impl_;
   if (m.started || m.stopped) return;
   m.started = true;
-  int limit = m.call.max_duration_s > 0 ? std::min(m.call.max_duration_s, m.spec.voice.max_duration_s) : m.spec.voice.max_duration_s;
+  // The call's limit (a dial request may lengthen or shorten the agent's), else the agent's.
+  int limit = m.call.max_duration_s > 0 ? m.call.max_duration_s : m.spec.voice.max_duration_s;
   if (limit > 0) {
     int at = limit > 2 * kGoodbyeLeadS ? limit - kGoodbyeLeadS : std::max(1, limit / 2);
     m.max_timer.expires_after(std::chrono::seconds(at));
