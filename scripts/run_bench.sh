@@ -12,7 +12,7 @@ for bin in $(find "$build/bench" -maxdepth 2 -type f -executable -name 'bench_*'
   "$bin" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true --benchmark_min_time=0.2 2>&1 \
     | grep -E '_median|^Benchmark|^-' || status=1
 done
-for script in "$root"/bench/http/run.sh "$root"/bench/sip/load.sh "$root"/bench/media/load.sh; do
+for script in "$root"/bench/http/run.sh "$root"/bench/sip/load.sh "$root"/bench/media/load.sh "$root"/bench/voice/accuracy.sh; do
   [ -x "$script" ] || continue
   echo "== ${script#$root/}"
   "$script" "$build" || status=1

@@ -22,6 +22,7 @@ Api::Api(ApiDeps deps) : deps_(std::move(deps)) {
   add_sip_route_routes(router_, deps_);
   add_webhook_routes(router_, deps_);
   add_carrier_webhook_routes(router_, deps_);
+  add_tts_voice_routes(router_, deps_);
   add_carrier_import_routes(router_, deps_);
   add_sip_import_routes(router_, deps_);
   add_web_voice_routes(router_, deps_);

@@ -24,6 +24,9 @@ class OutboundCalls;
 namespace parley::net {
 class HttpServer;
 }
+namespace parley::voice {
+class EngineRegistry;
+}
 
 namespace parley::api {
 
@@ -36,6 +39,7 @@ struct ApiDeps {
   call::ActiveCalls* calls = nullptr;       // live calls on this node (POST /voice/end hangs them up)
   call::OutboundCalls* outbound = nullptr;  // places dialled calls; null: sessions stay initiating
   call::TrunkControl* trunks = nullptr;  // registrations, traces, Test Connection; null without SIP
+  const voice::EngineRegistry* engines = nullptr;  // speech engines (GET /voice/tts/voices)
   stream::StreamDeps* streams = nullptr;  // WebSocket voice calls; null: /voice/start and the streams answer 503
 };
 

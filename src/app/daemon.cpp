@@ -106,7 +106,8 @@ int serve(const core::Config& config) {
       (*telephony)->voice_environment(0) != nullptr, io.at(0),
       core::hmac_sha256(*secret, "parley web voice session token")};  // never the sealing key itself
   api::ApiDeps api_deps{**store, config, box, [&ready] { return ready.load(); }, &http_client, &calls,
-                        &(*telephony)->outbound(), &(*telephony)->trunks(), &streams};
+                        &(*telephony)->outbound(), &(*telephony)->trunks(), &(*telephony)->engines(),
+                        &streams};
   api::Api api(api_deps);
   net::HttpServerOptions http_options{listen->host,
                                       listen->port,

@@ -88,9 +88,9 @@ core::Result<std::unique_ptr<Telephony>> Telephony::create(const core::Config& c
   std::error_code ec;
   std::filesystem::create_directories(inbound.recordings_dir, ec);
   if (ec) return core::fail(core::Errc::io, "create " + inbound.recordings_dir.string() + ": " + ec.message());
+  voice::register_embedded_engines(parts->engines);
+  voice::cloud::register_cloud_engines(parts->engines);
   if (test_mode->kind == media::session::TestModeKind::none) {
-    voice::register_embedded_engines(parts->engines);
-    voice::cloud::register_cloud_engines(parts->engines);
     parts->voice.reserve(io.size());  // addresses handed out below stay valid
     for (std::size_t i = 0; i < io.size(); ++i) {
       parts->voice_http.push_back(std::make_unique<net::HttpClient>(io.at(i)));
@@ -157,6 +157,7 @@ const call::VoiceEnvironment* Telephony::voice_environment(std::size_t context) 
   return context < parts_->voice.size() ? &parts_->voice[context] : nullptr;
 }
 call::Trunks& Telephony::trunks() { return *parts_->trunks; }
+const voice::EngineRegistry& Telephony::engines() const { return parts_->engines; }
 
 std::string Telephony::sip_address() const {
   const auto& p = *parts_;

@@ -10,6 +10,7 @@
 #include "call/call_voice.hpp"
 #include "call/outbound_calls.hpp"
 #include "call/trunks.hpp"
+#include "voice/engine/engine_registry.hpp"
 #include "core/crypto.hpp"
 #include "core/config.hpp"
 #include "core/error.hpp"
@@ -36,6 +37,7 @@ class Telephony {
   std::string sip_address() const;  // "sip:203.0.113.10:5060 (udp, tcp)" for the ready banner
   call::OutboundCalls& outbound();   // places dialled and scheduled calls
   call::Trunks& trunks();            // registrations, SIP traces, Test Connection
+  const voice::EngineRegistry& engines() const;  // speech engines (also listed by the API)
   // The voice agents' environment for calls on I/O context `context` (its own HTTP client for the
   // engines); null in media test modes, where calls run without a voice agent.
   const call::VoiceEnvironment* voice_environment(std::size_t context) const;

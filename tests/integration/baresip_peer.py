@@ -159,7 +159,8 @@ class Baresip:
     def call(self, uri, seconds):
         """Dials `uri` and runs for at most `seconds`; returns baresip's output."""
         done = subprocess.run(["baresip", "-f", self.dir, "-t", str(seconds), "-e", f"/dial {uri}"], cwd=self.dir,
-                              stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=seconds + 30)
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True, errors="replace",
+                              timeout=seconds + 30)
         return done.stdout + done.stderr
 
     def received(self):

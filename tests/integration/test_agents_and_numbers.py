@@ -196,3 +196,33 @@ def test_pagination_bounds(parley):
     assert [a["name"] for a in parley.get("/voice/agents?limit=5").json()["agents"]] == ["a4", "a3", "a2", "a1", "a0"]
     for q in ["limit=0", "limit=101", "limit=abc", "offset=-1", "limit=5x"]:
         assert_error(parley.get(f"/voice/agents?{q}"), 422)
+
+
+def test_tts_voices_lists_the_embedded_voices(parley):
+    r = parley.get("/voice/tts/voices")
+    assert r.status == 200, r
+    providers = {p["provider"]: p for p in r.json()["providers"]}
+    assert {"flite", "espeak", "aero", "openai", "elevenlabs"} <= set(providers)
+    assert {"slt", "kal16", "kal"} <= {v["id"] for v in providers["flite"]["voices"]}
+    assert all(v["native_sample_rate"] in (8000, 16000) for v in providers["flite"]["voices"])
+    assert providers["espeak"]["voices"] and "alloy" in {v["id"] for v in providers["openai"]["voices"]}
+    only = parley.get("/voice/tts/voices?provider=flite").json()["providers"]
+    assert [p["provider"] for p in only] == ["flite"]
+    assert_error(parley.get("/voice/tts/voices?provider=nope"), 422, field="provider")
+
+
+def test_turn_taking_and_fallback_settings_are_validated(parley):
+    ok = parley.post("/voice/agents", {"name": "tuned", "voice": {
+        "turn": {"endpoint_silence_ms": 500, "barge_in_ms": 250, "noise_suppression": -1},
+        "stt": {"provider": "deepgram", "fallback": "pocketsphinx", "narrowband": "fold"},
+        "tts": {"provider": "openai", "fallback": "flite"}}})
+    assert ok.status == 201, ok
+    assert ok.json()["voice"]["turn"]["endpoint_silence_ms"] == 500
+    for voice, field in [({"turn": {"endpoint_silence_ms": 50}}, "voice.turn.endpoint_silence_ms"),
+                         ({"turn": {"vad": 1}}, "voice.turn.vad"),
+                         ({"turn": "fast"}, "voice.turn"),
+                         ({"stt": {"fallback": "siri"}}, "voice.stt.fallback"),
+                         ({"stt": {"narrowband": "upsample"}}, "voice.stt.narrowband")]:
+        assert_error(parley.post("/voice/agents", {"name": "bad", "voice": voice}), 422, field=field)
+    assert_error(parley.post("/voice/agents", {"name": "bad", "llm": {"provider": "openai", "model": "m",
+                                                                     "fallback": "bard"}}), 422, field="llm.fallback")

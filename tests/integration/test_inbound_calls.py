@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from sip.sipkit import SCENARIOS, csv_stats
+from sip.sipkit import SCENARIOS, csv_stats, sipp_media_port
 
 DID = "+14155551234"
 
@@ -16,11 +16,11 @@ def sipp(daemon, scenario_args, calls=1, rate=10, source="127.0.0.1", timeout=60
     """Runs SIPp as a UAC against the daemon; returns (exit code, final stats)."""
     with tempfile.TemporaryDirectory(prefix="sipp-") as work:
         stats = os.path.join(work, "stats.csv")
-        args = ["sipp", f"127.0.0.1:{daemon.sip_port}", "-i", source, "-mi", source, "-p", "0",
+        args = ["sipp", f"127.0.0.1:{daemon.sip_port}", "-i", source, "-mi", source, "-mp", str(sipp_media_port()), "-p", "0",
                 *scenario_args, "-m", str(calls), "-r", str(rate), "-l", str(max(calls, 1)),
                 "-timeout", f"{timeout}s", "-timeout_error", "-trace_stat", "-stf", stats, "-nostdin", *extra]
-        r = subprocess.run(args, cwd=work, capture_output=True, text=True, timeout=timeout + 30)
-        return r.returncode, csv_stats(stats), r.stdout[-2000:]
+        r = subprocess.run(args, cwd=work, capture_output=True, text=True, errors="replace", timeout=timeout + 30)
+        return r.returncode, csv_stats(stats), r.stdout[-2000:] + r.stderr[-2000:]
 
 
 @pytest.fixture
@@ -98,7 +98,7 @@ def test_api_end_hangs_up_a_live_call(trunk_daemon):
     d.patch(f"/voice/agents/{d.agent['id']}", {"voice": {"max_duration": 60}})
     with tempfile.TemporaryDirectory(prefix="sipp-") as work:
         stats = os.path.join(work, "stats.csv")
-        args = ["sipp", f"127.0.0.1:{d.sip_port}", "-i", "127.0.0.1", "-mi", "127.0.0.1", "-p", "0",
+        args = ["sipp", f"127.0.0.1:{d.sip_port}", "-i", "127.0.0.1", "-mi", "127.0.0.1", "-mp", str(sipp_media_port()), "-p", "0",
                 "-sf", os.path.join(SCENARIOS, "uac_wait_bye.xml"), "-s", "14155551234", "-m", "1",
                 "-timeout", "30s", "-timeout_error", "-trace_stat", "-stf", stats, "-nostdin"]
         proc = subprocess.Popen(args, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -126,3 +126,23 @@ def test_sipp_500_calls_at_50_per_second(trunk_daemon, transport):
     assert rc == 0 and stats["SuccessfulCall(C)"] == "500" and stats["FailedCall(C)"] == "0", out
     assert wait_for(lambda: d.get("/voice/sessions?limit=1").json()["total"] == 500, timeout=20)
     assert wait_for(lambda: d.get("/voice/sessions?status=completed&limit=1").json()["total"] == 500, timeout=20)
+
+
+def test_session_timer_expiry_tears_the_call_down(make_daemon):
+    """RFC 4028 s10: the caller asked to refresh every 90 s and never does; Parley sends BYE before
+    the session expires (at 90 - min(32, 90/3) = 60 s) and records why. The caller sends no RTP:
+    the media timeout is off and no agent talks (echo mode), so only the session timer can end it."""
+    d = make_daemon({"PARLEY_MEDIA_TIMEOUT_S": "0", "PARLEY_MEDIA_TEST_MODE": "echo",
+                     "PARLEY_RATE_LIST_SESSIONS_PER_MIN": "100000"})
+    agent = d.post("/voice/agents", {"name": "Reception", "voice": {"max_duration": 300}}).json()
+    d.post("/voice/phone-numbers", {"phone_number": DID, "provider": "sip", "agent_id": agent["id"]})
+    d.post("/voice/sip/providers", {"name": "pbx", "kind": "generic", "host": "127.0.0.1",
+                                    "inbound": {"allowed_ips": ["127.0.0.1/32"]}})
+    started = time.time()
+    rc, stats, out = sipp(d, ["-sf", os.path.join(SCENARIOS, "uac_session_timer_no_refresh.xml"), "-s", "14155551234"],
+                          timeout=100)
+    took = time.time() - started
+    assert rc == 0 and stats["SuccessfulCall(C)"] == "1", out
+    assert 55 <= took <= 75, f"BYE after {took:.0f} s"
+    assert wait_for(lambda: sessions(d) and sessions(d)[0]["status"] == "completed")
+    assert sessions(d)[0]["end_reason"] == "session_timer_expired", sessions(d)[0]

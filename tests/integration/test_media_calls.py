@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from baresip_peer import CODECS, Baresip, best_correlation, espeak, read_wav, resample, source_wav, write_wav
-from sip.sipkit import SCENARIOS, csv_stats, free_udp_port
+from sip.sipkit import SCENARIOS, csv_stats, free_udp_port, sipp_media_port
 
 DID = "+14155551234"
 SENTENCE = "Hello, I need help with my order number one two three four."
@@ -142,9 +142,9 @@ def test_rfc4733_dtmf_from_sipp_pcap(make_daemon, tmp_path):
     os.symlink("/usr/share/sip-tester", tmp_path / "pcap")  # uac_pcap reads pcap/*.pcap (notes §2)
     stats = tmp_path / "stats.csv"
     r = subprocess.run(["sipp", f"127.0.0.1:{d.sip_port}", "-sn", "uac_pcap", "-s", DID[1:], "-i", "127.0.0.1",
-                        "-mi", "127.0.0.1", "-p", str(free_udp_port()), "-m", "1", "-timeout", "40s", "-timeout_error",
+                        "-mi", "127.0.0.1", "-mp", str(sipp_media_port()), "-p", str(free_udp_port()), "-m", "1", "-timeout", "40s", "-timeout_error",
                         "-trace_stat", "-stf", str(stats), "-nostdin"],
-                       cwd=tmp_path, capture_output=True, text=True, timeout=60)
+                       cwd=tmp_path, capture_output=True, text=True, errors="replace", timeout=60)
     assert r.returncode == 0, r.stdout[-2000:]
     assert csv_stats(str(stats))["SuccessfulCall(C)"] == "1"
     assert wait_for(lambda: dtmf_reported(d, "media")) == "1", d.stderr()[-3000:]
@@ -181,9 +181,9 @@ def test_sip_info_dtmf_gives_the_same_digits(make_daemon, tmp_path):
     d = media_daemon(make_daemon, {"dtmf_mode": "sip_info"})
     stats = tmp_path / "stats.csv"
     r = subprocess.run(["sipp", f"127.0.0.1:{d.sip_port}", "-sf", os.path.join(SCENARIOS, "uac_info_dtmf.xml"),
-                        "-s", DID[1:], "-i", "127.0.0.1", "-mi", "127.0.0.1", "-p", str(free_udp_port()), "-m", "1",
+                        "-s", DID[1:], "-i", "127.0.0.1", "-mi", "127.0.0.1", "-mp", str(sipp_media_port()), "-p", str(free_udp_port()), "-m", "1",
                         "-timeout", "20s", "-timeout_error", "-trace_stat", "-stf", str(stats), "-nostdin"],
-                       cwd=tmp_path, capture_output=True, text=True, timeout=40)
+                       cwd=tmp_path, capture_output=True, text=True, errors="replace", timeout=40)
     assert r.returncode == 0, r.stdout[-2000:]
     assert wait_for(lambda: dtmf_reported(d, "sip_info") == "5#"), d.stderr()[-3000:]
 

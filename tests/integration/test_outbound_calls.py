@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from baresip_peer import Baresip, espeak, source_wav
-from sip.sipkit import SCENARIOS, Proc, csv_stats, free_udp_port
+from sip.sipkit import SCENARIOS, Proc, csv_stats, free_udp_port, sipp_media_port
 from webhook_receiver import Receiver, verified_events
 
 FROM = "+18005551234"
@@ -69,7 +69,7 @@ def wait_status(d, call_id, statuses, timeout=20):
 def sipp_uas(workdir, scenario=None, name="uas", replace=None):
     """A SIPp UAS on a free port; `scenario` is a file in tests/scenarios (default: built-in uas)."""
     port = free_udp_port()
-    args = ["sipp", "-i", "127.0.0.1", "-mi", "127.0.0.1", "-p", str(port), "-m", "1", "-trace_stat", "-stf",
+    args = ["sipp", "-i", "127.0.0.1", "-mi", "127.0.0.1", "-mp", str(sipp_media_port()), "-p", str(port), "-m", "1", "-trace_stat", "-stf",
             os.path.join(workdir, f"{name}.csv"), "-nostdin", "-timeout", "60s"]
     if scenario:
         path = os.path.join(SCENARIOS, scenario)

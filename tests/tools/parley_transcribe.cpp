@@ -4,8 +4,10 @@
 //
 //   parley_transcribe in.wav                        open dictation (generic LM)
 //   parley_transcribe in.wav --grammar g.gram       one utterance of a JSGF grammar
-//   parley_transcribe in.wav --words "thanks for calling" --words order
-//                                                   keyword spotting: prints the phrases heard
+//   parley_transcribe in.wav --words calling --words order
+//                                                   keyword spotting: prints the keywords heard, in
+//                                                   order (single words work best; for sentences
+//                                                   the plain LM transcription is more reliable)
 //   --narrowband none|fold|native8k                 front end for 8 kHz audio (default: fold when the
 //                                                   file is 8 kHz, else none)
 //   --threshold 1e-20                               keyword spotting threshold

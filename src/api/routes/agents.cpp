@@ -19,11 +19,12 @@ constexpr std::string_view kSttProviders[] = {"pocketsphinx", "deepgram", "opena
 constexpr std::string_view kTtsFields[] = {"provider", "model", "voice"};
 constexpr std::string_view kSttFields[] = {"provider", "model", "language"};
 // Cloud engine members beyond the strings above (docs/cloud-engines.md).
-constexpr std::string_view kTtsCloudFields[] = {"base_url", "timeout_ms", "idle_timeout_ms"};
-constexpr std::string_view kSttCloudFields[] = {"base_url",   "timeout_ms",          "endpointing_ms", "utterance_end_ms",
-                                                "smart_format", "finalize_timeout_ms", "keepalive_ms"};
+constexpr std::string_view kTtsCloudFields[] = {"base_url", "timeout_ms", "idle_timeout_ms", "fallback"};
+constexpr std::string_view kSttCloudFields[] = {"base_url",     "timeout_ms",          "endpointing_ms", "utterance_end_ms",
+                                                "smart_format", "finalize_timeout_ms", "keepalive_ms",   "fallback",
+                                                "narrowband"};
 constexpr std::string_view kLlmFields[] = {"provider", "model",      "base_url",        "temperature", "max_tokens",
-                                           "tools",    "timeout_ms", "idle_timeout_ms", "stream_usage"};
+                                           "tools",    "timeout_ms", "idle_timeout_ms", "stream_usage", "fallback"};
 constexpr std::string_view kBuiltinTools[] = {"end_call", "transfer_call", "send_dtmf"};
 constexpr std::string_view kLlmProviders[] = {"openai", "groq", "ollama", "vllm", "llama_cpp"};
 
@@ -142,6 +143,30 @@ core::Status check_timezone(const Fields& f, std::string_view key) {
   return {};
 }
 
+// voice.turn: turn-taking settings, with the ranges voice::parse_agent_spec accepts
+// (docs/voice-pipeline.md justifies the defaults).
+core::Status check_turn(const Fields& voice) {
+  auto turn = voice.object("turn");
+  if (!turn) return std::unexpected(turn.error());
+  if (!*turn) return {};
+  Fields t(**turn, "voice.turn");
+  struct Range {
+    std::string_view key;
+    long long lo, hi;
+  };
+  static constexpr Range kRanges[] = {{"noise_suppression", -1, 3},      {"vad_aggressiveness", 0, 3},
+                                      {"endpoint_silence_ms", 100, 5000}, {"early_endpoint_ms", 60, 5000},
+                                      {"min_speech_ms", 20, 2000},        {"barge_in_ms", 20, 5000},
+                                      {"silence_timeout_ms", 1000, 120000}, {"dtmf_interdigit_ms", 200, 10000}};
+  std::vector<std::string_view> keys;
+  for (const auto& r : kRanges) keys.push_back(r.key);
+  if (auto r = t.only(keys); !r) return r;
+  for (const auto& r : kRanges) {
+    if (auto v = t.integer(r.key, r.lo, r.hi); !v) return std::unexpected(v.error());
+  }
+  return {};
+}
+
 core::Status check_after_hours(const json::object& ah) {
   Fields f(ah, "after_hours");
   if (auto r = f.only({"timezone", "schedule", "message"}); !r) return r;
@@ -239,9 +264,11 @@ Result<json::object> normalize(json::object in) {
   json::object voice = in.contains("voice") && in.at("voice").is_object() ? in.at("voice").get_object() : json::object{};
   if (auto v = f.object("voice"); !v) return std::unexpected(v.error());
   Fields vf(voice, "voice");
-  if (auto r = vf.only({"greeting", "tts", "stt", "max_duration", "recording", "transcription", "barge_in"}); !r) {
+  if (auto r = vf.only({"greeting", "tts", "stt", "max_duration", "recording", "transcription", "barge_in", "turn"});
+      !r) {
     return std::unexpected(r.error());
   }
+  if (auto r = check_turn(vf); !r) return std::unexpected(r.error());
   if (auto r = vf.string("greeting", 2000); !r) return std::unexpected(r.error());
   auto max_duration = vf.integer("max_duration", 1, 14400);
   if (!max_duration) return std::unexpected(max_duration.error());
@@ -274,6 +301,11 @@ Result<json::object> normalize(json::object in) {
     if (auto r = check_engine_tuning(ef); !r) return std::unexpected(r.error());
     auto provider = ef.one_of("provider", e.providers);
     if (!provider) return std::unexpected(provider.error());
+    // The engine a call switches to when this one fails (voice/engine/fallback.hpp).
+    if (auto r = ef.one_of("fallback", e.providers); !r) return std::unexpected(r.error());
+    if (e.key == "stt") {
+      if (auto r = ef.one_of("narrowband", {"fold", "native8k", "none"}); !r) return std::unexpected(r.error());
+    }
     for (auto k : e.fields) {
       if (auto r = ef.string(k, 200); !r) return std::unexpected(r.error());
     }
@@ -303,6 +335,9 @@ Result<json::object> normalize(json::object in) {
     if (auto r = check_tools(lf); !r) return std::unexpected(r.error());
     auto provider = lf.one_of("provider", kLlmProviders, true);
     if (!provider) return std::unexpected(provider.error());
+    std::vector<std::string_view> agent_fallbacks{"rules"};
+    agent_fallbacks.insert(agent_fallbacks.end(), std::begin(kLlmProviders), std::end(kLlmProviders));
+    if (auto r = lf.one_of("fallback", agent_fallbacks); !r) return std::unexpected(r.error());
     if (auto r = lf.string("model", 200, true); !r) return std::unexpected(r.error());
     bool needs_url = **provider != "openai" && **provider != "groq";
     if (auto r = check_url(lf, "base_url", needs_url); !r) return std::unexpected(r.error());

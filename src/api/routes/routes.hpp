@@ -17,6 +17,7 @@ void add_webhook_routes(Router& r, ApiDeps& deps);
 void add_carrier_webhook_routes(Router& r, ApiDeps& deps);
 void add_carrier_import_routes(Router& r, ApiDeps& deps);
 void add_sip_import_routes(Router& r, ApiDeps& deps);
+void add_tts_voice_routes(Router& r, ApiDeps& deps);
 void add_web_voice_routes(Router& r, ApiDeps& deps);
 
 // WebSocket routes (net::HttpServer::add_websocket_route); they need deps.streams.

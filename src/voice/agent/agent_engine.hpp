@@ -13,11 +13,15 @@
 // sent before it (end_call after the goodbye, transfer after "let me put you through"). Built-in LLM
 // tools map to them: end_call, transfer_call(target), send_dtmf(digits). Tools the engine runs
 // itself (user HTTP tools, the rules agent's http: action) stay inside the engine; their results
-// belong to the history even if the reply is interrupted (they are uninterruptible).
+// belong to the history even if the reply is interrupted (they are uninterruptible), and are
+// reported with on_agent_tool (logged on the call, kept in order through a barge-in flush).
 //
-// cancel() (barge-in) stops the reply in flight: no callback for it runs after cancel() returns.
-// record_speech() tells the engine what the caller actually heard: the greeting, reprompts, and for
-// an interrupted reply only the part that was played, so the history matches the call.
+// cancel() (barge-in) stops the reply in flight: no callback for it runs after cancel() returns,
+// except on_agent_tool for a tool that was already running (its result still belongs to the call).
+// record_speech() tells the engine what the caller heard that its own replies do not cover: the
+// conversation's prompts (greeting, reprompts, goodbyes, apologies) and, for an interrupted reply,
+// the part that was played (interrupted = true: replace the reply in the history). A reply played
+// in full is not reported again.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -39,6 +43,12 @@ struct AgentInput {
   float confidence = -1.0F;
 };
 
+struct ToolCall {
+  std::string tool;    // "http", or the user tool's name
+  std::string result;  // short summary: status code, error
+  bool ok = true;
+};
+
 struct AgentAction {
   enum class Kind { end_call, transfer, send_dtmf };
   Kind kind = Kind::end_call;
@@ -51,6 +61,7 @@ class AgentListener {
   virtual void on_agent_text(std::uint32_t turn, std::string_view chunk) = 0;
   virtual void on_agent_action(std::uint32_t turn, const AgentAction& action) = 0;
   virtual void on_agent_usage(const Usage& usage) = 0;
+  virtual void on_agent_tool(std::uint32_t turn, const ToolCall& call) = 0;
   virtual void on_agent_done(std::uint32_t turn, const core::Status& status) = 0;
 };
 

@@ -1,5 +1,7 @@
 #include "voice/agent/agent_processor.hpp"
 
+#include <algorithm>
+
 namespace parley::voice {
 
 void AgentProcessor::begin_reply(std::uint32_t turn) {
@@ -19,6 +21,7 @@ void AgentProcessor::say(std::uint32_t turn, std::string text, std::optional<Fra
 void AgentProcessor::process(Frame frame, Direction dir) {
   if (dir == Direction::downstream) {
     if (auto* in = frame.get_if<UserInput>()) {
+      state_.turns_in_flight = std::max(0, state_.turns_in_flight - 1);
       hooks_.on_input(*in);
       if (in->source == UserInput::Source::speech && in->text.empty()) {
         say(in->turn, not_understood_);
@@ -56,6 +59,11 @@ void AgentProcessor::on_agent_action(std::uint32_t turn, const AgentAction& acti
       push(Dtmf{Dtmf::Direction::outbound, action.argument, 100, std::chrono::steady_clock::now()});
       break;
   }
+}
+
+void AgentProcessor::on_agent_tool(std::uint32_t turn, const ToolCall& call) {
+  // Even for a reply that was cancelled meanwhile: the tool ran.
+  push(ToolResult{turn, call.tool, call.result, call.ok});
 }
 
 void AgentProcessor::on_agent_done(std::uint32_t turn, const core::Status&) {

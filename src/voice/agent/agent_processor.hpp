@@ -38,6 +38,7 @@ class AgentProcessor final : public Processor, public AgentListener {
   void on_agent_text(std::uint32_t turn, std::string_view chunk) override;
   void on_agent_action(std::uint32_t turn, const AgentAction& action) override;
   void on_agent_usage(const Usage& usage) override { hooks_.on_usage(usage); }
+  void on_agent_tool(std::uint32_t turn, const ToolCall& call) override;
   void on_agent_done(std::uint32_t turn, const core::Status& status) override;
 
  private:

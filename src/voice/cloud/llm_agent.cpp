@@ -220,8 +220,8 @@ class LlmAgent final : public AgentSession {
     req.max_response_bytes = 1 << 20;
     auto life = life_;
     auto gen = generation_;
-    auto send = [this, life, gen, slot, name = tool.name](net::HttpClientRequest r) {
-      ctx_.http.async_send(std::move(r), [this, life, gen, slot, name](core::Result<net::HttpClientResponse> res) {
+    auto send = [this, life, gen, slot, name = tool.name, turn = turn_](net::HttpClientRequest r) {
+      ctx_.http.async_send(std::move(r), [this, life, gen, slot, name, turn](core::Result<net::HttpClientResponse> res) {
         if (!life->alive()) return;
         std::string result;
         if (!res) {
@@ -231,7 +231,9 @@ class LlmAgent final : public AgentSession {
         } else {
           result = res->body.substr(0, kMaxToolResult);
         }
-        spdlog::info("event=llm.tool call_id={} tool={} ok={}", ctx_.call_id, name, res && res->status / 100 == 2);
+        const bool ok = res && res->status / 100 == 2;
+        spdlog::info("event=llm.tool call_id={} tool={} ok={}", ctx_.call_id, name, ok);
+        listener_.on_agent_tool(turn, ToolCall{name, res ? "HTTP " + std::to_string(res->status) : res.error().message, ok});
         if (gen == generation_) return tool_done(slot, std::move(result));
         set_tool_result(slot, std::move(result));  // interrupted meanwhile: keep the result in the history
       });

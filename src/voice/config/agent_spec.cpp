@@ -184,6 +184,7 @@ std::optional<AfterHoursSpec> after_hours(const json::object* o) {
 TurnSpec turn(const json::object* o) {
   TurnSpec t;
   if (o == nullptr) return t;
+  t.noise_suppression = integer(*o, "noise_suppression", t.noise_suppression, -1, 3);
   t.vad_aggressiveness = integer(*o, "vad_aggressiveness", t.vad_aggressiveness, 0, 3);
   t.endpoint_silence_ms = integer(*o, "endpoint_silence_ms", t.endpoint_silence_ms, 100, 5000);
   t.early_endpoint_ms = integer(*o, "early_endpoint_ms", t.early_endpoint_ms, 60, 5000);

@@ -22,9 +22,9 @@ struct CallInfo {
   // Transcript timestamps are seconds since `answered_at`; after-hours checks use `answered_utc`.
   std::chrono::steady_clock::time_point answered_at = std::chrono::steady_clock::now();
   core::SysMs answered_utc = core::now_utc();
-  // The call's max duration in seconds (the dial request may shorten the agent's); 0: the agent's
-  // voice.max_duration. The conversation says goodbye and hangs up at this limit; the call layer
-  // keeps its own hard backstop timer a few seconds later.
+  // The call's max duration in seconds (a dial request overrides the agent's); 0: the agent's
+  // voice.max_duration. The conversation starts its goodbye shortly before this limit and hangs up;
+  // the call layer's backstop ends the call at the limit in any case.
   int max_duration_s = 0;
 };
 

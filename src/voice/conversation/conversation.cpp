@@ -18,6 +18,7 @@
 #include "voice/stt/stt_processor.hpp"
 #include "voice/text/template.hpp"
 #include "voice/tts/tts_processor.hpp"
+#include "voice/turn/noise_suppressor.hpp"
 #include "voice/turn/turn_detector.hpp"
 #include "voice/turn/vad_processor.hpp"
 
@@ -101,7 +102,12 @@ core::Status Conversation::Impl::compose() {
     return e.fallback.empty() ? reg.default_fallback(kind) : e.fallback;
   };
 
-  // 1. VAD
+  // 1. Noise suppression (optional), then VAD
+  if (spec.turn.noise_suppression >= 0) {
+    auto ns = NoiseSuppressor::create(spec.turn.noise_suppression);
+    if (!ns) return std::unexpected(ns.error());
+    pipeline.add(std::make_unique<NoiseSuppressionProcessor>(std::move(*ns)));
+  }
   auto vad = Vad::create(spec.turn.vad_aggressiveness);
   if (!vad) return std::unexpected(vad.error());
   pipeline.add(std::make_unique<VadProcessor>(std::move(*vad)));
@@ -123,9 +129,10 @@ core::Status Conversation::Impl::compose() {
   // 3. STT
   stt = &pipeline.add(std::make_unique<SttProcessor>(state, [this](double s) { usage(Usage{s, 0, 0, 0}); }));
   stt_fallback.provider = fallback_of(spec.voice.stt, EngineKind::stt);
-  auto make_stt = [this, &reg](const EngineSpec& e) {
-    return [this, &reg, &e](SttListener& l) -> core::Result<std::unique_ptr<SttStream>> {
-      const SttFactory* f = reg.stt(e.provider);
+  // The factories below run now and again when an engine fails: they use only members.
+  auto make_stt = [this](const EngineSpec& e) {
+    return [this, &e](SttListener& l) -> core::Result<std::unique_ptr<SttStream>> {
+      const SttFactory* f = deps.engines.stt(e.provider);
       if (f == nullptr) return core::fail(core::Errc::unsupported, "no STT engine named " + e.provider);
       return (*f)(ctx, SttSetup{spec, e, call.narrowband}, l);
     };
@@ -149,9 +156,9 @@ core::Status Conversation::Impl::compose() {
                             [this](const Usage& u) { usage(u); }}));
   std::string agent_provider = spec.agent_provider();
   std::string agent_fallback = reg.default_fallback(EngineKind::agent);
-  auto make_agent = [this, &reg](std::string provider) {
-    return [this, &reg, provider](AgentListener& l) -> core::Result<std::unique_ptr<AgentSession>> {
-      const AgentFactory* f = reg.agent(provider);
+  auto make_agent = [this](std::string provider) {
+    return [this, provider](AgentListener& l) -> core::Result<std::unique_ptr<AgentSession>> {
+      const AgentFactory* f = deps.engines.agent(provider);
       if (f == nullptr) return core::fail(core::Errc::unsupported, "no agent engine named " + provider);
       return (*f)(ctx, AgentSetup{spec, call}, l);
     };
@@ -164,9 +171,9 @@ core::Status Conversation::Impl::compose() {
   // 5. TTS
   tts = &pipeline.add(std::make_unique<TtsProcessor>([this](std::int64_t n) { usage(Usage{0, 0, 0, n}); }));
   tts_fallback.provider = fallback_of(spec.voice.tts, EngineKind::tts);
-  auto make_tts = [this, &reg](const EngineSpec& e) {
-    return [this, &reg, &e](TtsListener& l) -> core::Result<std::unique_ptr<TtsStream>> {
-      const TtsFactory* f = reg.tts(e.provider);
+  auto make_tts = [this](const EngineSpec& e) {
+    return [this, &e](TtsListener& l) -> core::Result<std::unique_ptr<TtsStream>> {
+      const TtsFactory* f = deps.engines.tts(e.provider);
       if (f == nullptr) return core::fail(core::Errc::unsupported, "no TTS engine named " + e.provider);
       return (*f)(ctx, TtsSetup{e}, l);
     };
@@ -182,7 +189,8 @@ core::Status Conversation::Impl::compose() {
       PlaybackProcessor::Hooks{
           [this](std::uint32_t t, const std::string& text, bool interrupted, SteadyTime started_at) {
             transcript({TranscriptEntry::Role::agent, text, since_answer(started_at), interrupted, t});
-            if (agent->session() != nullptr) agent->session()->record_speech(text, interrupted);
+            // The engine knows its own replies; it hears of the conversation's prompts and of cuts.
+            if ((t == 0 || interrupted) && agent->session() != nullptr) agent->session()->record_speech(text, interrupted);
           },
           [this](const TurnLatency& l) {
             if (!stopped) deps.observer.on_turn_latency(l);
@@ -192,7 +200,11 @@ core::Status Conversation::Impl::compose() {
             auto self = shared_from_this();
             post_if_alive(deps.io, life, [self] { self->stop(); });
           },
-          [this] { idle_ms = 0; }}));
+          [this] { idle_ms = 0; },
+          [this](const ToolResult& t) {
+            spdlog::info("event=voice.tool_result call_id={} turn={} tool={} ok={} result={}", core::log_value(call.call_id),
+                         t.turn, core::log_value(t.tool), t.ok, core::log_value(t.result));
+          }}));
   return {};
 }
 
@@ -248,7 +260,8 @@ void Conversation::start() {
   auto& m = *impl_;
   if (m.started || m.stopped) return;
   m.started = true;
-  int limit = m.call.max_duration_s > 0 ? std::min(m.call.max_duration_s, m.spec.voice.max_duration_s) : m.spec.voice.max_duration_s;
+  // The call's limit (a dial request may lengthen or shorten the agent's), else the agent's.
+  int limit = m.call.max_duration_s > 0 ? m.call.max_duration_s : m.spec.voice.max_duration_s;
   if (limit > 0) {
     int at = limit > 2 * kGoodbyeLeadS ? limit - kGoodbyeLeadS : std::max(1, limit / 2);
     m.max_timer.expires_after(std::chrono::seconds(at));

@@ -15,6 +15,10 @@ void PlaybackProcessor::process(Frame frame, Direction dir) {
       on_audio(*a);
       return;
     }
+    if (const auto* t = frame.get_if<ToolResult>()) {
+      hooks_.on_tool(*t);
+      return;
+    }
     if (frame.is<Hangup>() || frame.is<Transfer>() || (frame.is<Dtmf>() && frame.as<Dtmf>().direction == Dtmf::Direction::outbound)) {
       bool immediate = frame.is<Hangup>() && !frame.as<Hangup>().graceful;
       if (immediate || (control_.queued_playback_ms() == 0 && deferred_.empty())) {

@@ -25,6 +25,7 @@ class PlaybackProcessor final : public Processor {
     std::function<void(const TurnLatency&)> on_latency;
     std::function<void(std::string_view reason)> on_hangup;  // after CallControl::hang_up
     std::function<void()> on_idle;                          // the agent finished speaking
+    std::function<void(const ToolResult&)> on_tool;         // a tool the agent ran, in reply order
   };
   static constexpr int kGraceMs = 2000;
 

@@ -14,6 +14,7 @@ struct AgentRelay final : AgentListener {
   void on_agent_text(std::uint32_t turn, std::string_view chunk) override;
   void on_agent_action(std::uint32_t turn, const AgentAction& action) override;
   void on_agent_usage(const Usage& usage) override;
+  void on_agent_tool(std::uint32_t turn, const ToolCall& call) override;
   void on_agent_done(std::uint32_t turn, const core::Status& status) override;
 };
 
@@ -70,6 +71,7 @@ class FallbackAgent final : public AgentSession {
     outer_.on_agent_action(turn, a);
   }
   void usage(const Usage& u) { outer_.on_agent_usage(u); }
+  void tool(std::uint32_t turn, const ToolCall& c) { outer_.on_agent_tool(turn, c); }  // even after cancel
   void done(std::uint32_t turn, const core::Status& status) {
     if (turn_ != turn) return;
     if (!status) {
@@ -152,6 +154,9 @@ void AgentRelay::on_agent_action(std::uint32_t turn, const AgentAction& action) 
 }
 void AgentRelay::on_agent_usage(const Usage& usage) {
   if (owner != nullptr) owner->usage(usage);
+}
+void AgentRelay::on_agent_tool(std::uint32_t turn, const ToolCall& call) {
+  if (owner != nullptr) owner->tool(turn, call);
 }
 void AgentRelay::on_agent_done(std::uint32_t turn, const core::Status& status) {
   if (owner != nullptr) owner->done(turn, status);

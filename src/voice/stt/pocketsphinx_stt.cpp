@@ -45,6 +45,10 @@ struct Decoding {
     bool rules_grammar = !rules.intents.empty() && model != "lm";
     if (rules_grammar) {
       auto g = SphinxRecognizer::rules_grammar(rules);
+      for (const auto& phrase : g->skipped) {
+        spdlog::warn("event=voice.grammar_phrase_skipped phrase={} reason=\"a word is not in the pronunciation dictionary\"",
+                     core::log_value(phrase));
+      }
       if (!g->empty()) {
         if (model == "keyphrase") {
           c.search = SphinxSearch::keyphrase;

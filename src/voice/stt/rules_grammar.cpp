@@ -50,8 +50,24 @@ constexpr std::string_view kGarbagePool[] = {
     "free",  "minute", "strong", "special", "mind", "behind", "clear", "tail", "produce", "fact", "street", "inch",
     "weather", "today", "tomorrow", "pizza", "movie", "game", "football", "coffee", "dinner", "birthday", "holiday"};
 
-constexpr std::string_view kLead[] = {"please", "um", "uh", "yes", "yeah", "okay", "so", "well", "hi", "hello"};
+// What callers say around a phrase: "um where is my order", "i want to cancel my account please".
+constexpr std::string_view kLead[] = {"please", "um",     "uh",     "yes",       "yeah",      "okay",
+                                      "so",     "well",   "hi",     "hello",     "sorry",     "thanks",
+                                      "i want to", "i need to", "i would like to", "can you", "can i"};
 constexpr std::string_view kTail[] = {"please", "thanks", "thank you"};
+
+std::size_t edit_distance(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
 
 std::string rule_name(std::string_view slot) {
   std::string out = "slot_";
@@ -61,7 +77,8 @@ std::string rule_name(std::string_view slot) {
 
 class Builder {
  public:
-  Builder(const std::function<bool(std::string_view)>& known, const GrammarOptions& opt) : known_(known), opt_(opt) {}
+  Builder(const Pronounce& pronounce, const GrammarOptions& opt)
+      : pronounce_(pronounce), known_([this](std::string_view w) { return !pronounce_(w).empty(); }), opt_(opt) {}
 
   RulesGrammar build(const RulesSpec& rules) {
     std::vector<std::string> alternatives;
@@ -109,13 +126,22 @@ class Builder {
     if (garbage_done_) return out_.garbage_words;
     garbage_done_ = true;
     std::set<std::string> exclude = vocab_;
-    for (auto w : kLead) exclude.insert(std::string(w));
+    for (auto w : kLead) {
+      for (const auto& x : text::words(w)) exclude.insert(x);
+    }
     for (auto w : kTail) {
       for (const auto& x : text::words(w)) exclude.insert(x);
     }
+    std::vector<std::vector<std::string>> vocabulary;
+    for (const auto& v : vocab_) vocabulary.push_back(pronounce_(v));
     for (auto w : kGarbagePool) {
       std::string s(w);
-      if (!exclude.contains(s) && known_(s)) out_.garbage_words.push_back(s);
+      auto ph = pronounce_(s);
+      if (exclude.contains(s) || ph.size() < static_cast<std::size_t>(opt_.garbage_min_phones)) continue;
+      bool look_alike = std::any_of(vocabulary.begin(), vocabulary.end(), [&](const std::vector<std::string>& v) {
+        return !v.empty() && edit_distance(ph, v) <= std::max<std::size_t>(1, ph.size() / 3);
+      });
+      if (!look_alike) out_.garbage_words.push_back(s);
     }
     return out_.garbage_words;
   }
@@ -227,7 +253,8 @@ class Builder {
     }
   }
 
-  const std::function<bool(std::string_view)>& known_;
+  const Pronounce& pronounce_;
+  std::function<bool(std::string_view)> known_;
   const GrammarOptions& opt_;
   RulesGrammar out_;
   std::set<std::string> vocab_;
@@ -239,9 +266,8 @@ class Builder {
 
 }  // namespace
 
-RulesGrammar build_rules_grammar(const RulesSpec& rules, const std::function<bool(std::string_view)>& known,
-                                 const GrammarOptions& options) {
-  return Builder(known, options).build(rules);
+RulesGrammar build_rules_grammar(const RulesSpec& rules, const Pronounce& pronounce, const GrammarOptions& options) {
+  return Builder(pronounce, options).build(rules);
 }
 
 std::string strip_garbage(std::string_view hypothesis, const std::vector<std::string>& garbage_words) {

@@ -6,13 +6,18 @@
 //   public <utt> = <intent> [| <garbage>];
 //   <intent> = [<lead>] ( phrase | phrase <slot> ... | [press|option|number] <digit> ) [<tail>];
 //   <garbage> = <gw>+;   // optional: common words that are in no phrase
-// Out of grammar: a grammar alone forces every utterance onto its closest phrase. Two remedies:
-//   - the <garbage> alternative absorbs other speech (garbage words are removed from results), but
-//     measured here it also absorbs short phrases ("goodbye" decodes as "good by", "one" as "on
-//     it") and pocketsphinx 5prealpha ignores JSGF weights, so it is off by default;
-//   - verification against a phone loop (SphinxConfig::verify), the default: see sphinx_recognizer.hpp.
-// Either way the rules agent sees nothing it could match and answers with the fallback reply
-// instead of a wrong intent.
+// Out of grammar: a grammar alone forces every utterance onto its closest phrase. Two remedies,
+// both on by default (docs/benchmarks.md has the measurements):
+//   - the <garbage> alternative absorbs other speech (garbage words are removed from results). Its
+//     words have at least `garbage_min_phones` phones, and none sounds like a word of the grammar
+//     (phone edit distance of at most a third of its length): with short ones it also absorbed
+//     short phrases ("goodbye" decoded as "good by", "one" as "on it"), with look-alikes it took
+//     their place ("correct" decoded as "direct"), and pocketsphinx 5prealpha ignores JSGF
+//     weights, so the choice of words is the only lever;
+//   - verification against a phone loop (SphinxConfig::verify, sphinx_recognizer.hpp) rejects what
+//     the grammar still forced onto a phrase.
+// The rules agent then sees nothing it could match and answers with the fallback reply instead of
+// a wrong intent.
 #include <functional>
 #include <string>
 #include <string_view>
@@ -23,9 +28,10 @@
 namespace parley::voice {
 
 struct GrammarOptions {
-  bool garbage = false;  // the <garbage> alternative
-  bool fillers = true;  // optional "please", "um", "yes" ... before and after a phrase
-  double garbage_weight = 0.1;  // JSGF weight of <garbage> against 1 for <intent>
+  bool garbage = true;  // the <garbage> alternative
+  bool fillers = true;  // optional "please", "um", "i want to" ... before and after a phrase
+  double garbage_weight = 0.1;  // JSGF weight of <garbage> against 1 for <intent> (ignored by 5prealpha)
+  int garbage_min_phones = 5;
 };
 
 struct RulesGrammar {
@@ -37,9 +43,9 @@ struct RulesGrammar {
   bool empty() const noexcept { return vocabulary.empty(); }
 };
 
-// `known(word)` says whether the recognizer's pronunciation dictionary has `word`.
-RulesGrammar build_rules_grammar(const RulesSpec& rules, const std::function<bool(std::string_view)>& known,
-                                 const GrammarOptions& options = {});
+// `pronounce(word)`: the phones the recognizer's dictionary gives `word` (empty: not in it).
+using Pronounce = std::function<std::vector<std::string>(std::string_view word)>;
+RulesGrammar build_rules_grammar(const RulesSpec& rules, const Pronounce& pronounce, const GrammarOptions& options = {});
 
 // Removes the grammar's garbage words from a hypothesis ("the hello of" -> "hello").
 std::string strip_garbage(std::string_view hypothesis, const std::vector<std::string>& garbage_words);

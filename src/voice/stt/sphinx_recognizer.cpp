@@ -4,6 +4,8 @@
 #include <sphinxbase/cmn.h>
 #include <sphinxbase/err.h>
 #include <sphinxbase/feat.h>
+#include <sphinxbase/fsg_model.h>
+#include <sphinxbase/jsgf.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -17,7 +19,7 @@
 #include <mutex>
 #include <sstream>
 #include <type_traits>
-#include <unordered_set>
+#include <unordered_map>
 
 #include "media/dsp/resampler.hpp"
 
@@ -142,18 +144,40 @@ class DecoderPool {
   std::vector<std::unique_ptr<Decoder>> idle_[2];
 };
 
-const std::unordered_set<std::string>& dictionary() {
-  static const std::unordered_set<std::string> words = [] {
-    std::unordered_set<std::string> out;
+// word -> phones of its first pronunciation ("word(2)" lines are alternatives).
+const std::unordered_map<std::string, std::vector<std::string>>& dictionary() {
+  static const std::unordered_map<std::string, std::vector<std::string>> words = [] {
+    std::unordered_map<std::string, std::vector<std::string>> out;
     std::ifstream in(kDict);
     std::string line;
     while (std::getline(in, line)) {
       auto end = line.find_first_of(" \t(");
-      if (end != 0 && end != std::string::npos) out.insert(line.substr(0, end));
+      if (end == 0 || end == std::string::npos) continue;
+      std::istringstream in_phones(line.substr(line.find_first_of(" \t")));
+      std::vector<std::string> phones;
+      for (std::string p; in_phones >> p;) phones.push_back(p);
+      out.emplace(line.substr(0, end), std::move(phones));
     }
     return out;
   }();
   return words;
+}
+
+// ps_set_jsgf_string of pocketsphinx 5prealpha never frees the parsed grammar (~25 KB a call, seen
+// with LeakSanitizer): the same steps, with the free.
+int set_jsgf(ps_decoder_t* ps, const char* name, const std::string& text) {
+  jsgf_t* jsgf = jsgf_parse_string(text.c_str(), nullptr);
+  if (jsgf == nullptr) return -1;
+  int rc = -1;
+  if (jsgf_rule_t* rule = jsgf_get_public_rule(jsgf)) {
+    float lw = cmd_ln_float32_r(ps_get_config(ps), "-lw");
+    if (fsg_model_t* fsg = jsgf_build_fsg(jsgf, rule, ps_get_logmath(ps), lw)) {
+      rc = ps_set_fsg(ps, name, fsg);
+      fsg_model_free(fsg);  // the search keeps its own reference
+    }
+  }
+  jsgf_grammar_free(jsgf);
+  return rc;
 }
 
 std::string hex_hash(std::string_view text) {
@@ -185,7 +209,7 @@ core::Status select_search(Decoder& d, const SphinxConfig& cfg) {
     if (it == d.searches.end()) {
       int rc = 0;
       if (cfg.search == SphinxSearch::grammar) {
-        rc = ps_set_jsgf_string(d.ps, name.c_str(), body.c_str());
+        rc = set_jsgf(d.ps, name.c_str(), body);
       } else {  // keyword lists are read from a file only
         std::string path = (fs::temp_directory_path() / ("parley-kws-" + name + "-" + std::to_string(getpid()))).string();
         {
@@ -231,7 +255,7 @@ core::Status select_phone_loop(Decoder& d) {
       first = false;
     }
     loop += ";\n";
-    if (ps_set_jsgf_string(d.ps, "phones", loop.c_str()) != 0) return fail(Errc::internal, "pocketsphinx: phone loop grammar");
+    if (set_jsgf(d.ps, "phones", loop) != 0) return fail(Errc::internal, "pocketsphinx: phone loop grammar");
     d.has_phones = true;
   }
   if (ps_set_search(d.ps, "phones") != 0) return fail(Errc::internal, "pocketsphinx: cannot select the phone loop");
@@ -388,6 +412,13 @@ core::Result<SphinxHypothesis> SphinxRecognizer::finish() {
   SphinxHypothesis h;
   int32 score = 0;
   const char* hyp = ps_get_hyp(s.decoder->ps, &score);
+  std::string spotted;  // keyword spotting: the hypothesis is the last detection, the segments are all of them
+  if (s.config.search == SphinxSearch::keyphrase) {
+    for (ps_seg_t* seg = ps_seg_iter(s.decoder->ps); seg != nullptr; seg = ps_seg_next(seg)) {
+      spotted += (spotted.empty() ? "" : " ") + std::string(ps_seg_word(seg));
+    }
+    hyp = spotted.c_str();
+  }
   bool any = hyp != nullptr && *hyp != '\0';
   h.raw = any ? hyp : "";
   h.text = clean(hyp, s.config.garbage_words);
@@ -397,9 +428,11 @@ core::Result<SphinxHypothesis> SphinxRecognizer::finish() {
     int32 phone_score = 0;
     ps_get_hyp(loop, &phone_score);
     int speech = std::max(1, speech_frames(s.phones->ps));
+    h.speech_frames = speech;
     h.verify_score = static_cast<double>(score - phone_score) / speech;
-    h.confidence = static_cast<float>(1.0 / (1.0 + std::exp(-(h.verify_score - s.config.verify_threshold) / 3.0)));
-    if (h.verify_score < s.config.verify_threshold) h.text.clear();  // out of grammar
+    double threshold = s.config.verify_threshold - s.config.verify_length_allowance / speech;
+    h.confidence = static_cast<float>(1.0 / (1.0 + std::exp(-(h.verify_score - threshold) / 3.0)));
+    if (h.verify_score < threshold) h.text.clear();  // out of grammar
   } else if (any) {
     int32 prob = ps_get_prob(s.decoder->ps);
     double p = logmath_exp(ps_get_logmath(s.decoder->ps), prob);
@@ -416,12 +449,15 @@ void SphinxRecognizer::set_cepstral_mean(const std::vector<float>& mean) {
   state_->cmn.assign(mean.begin(), mean.end());
 }
 
-bool SphinxRecognizer::knows(std::string_view word) { return dictionary().contains(std::string(word)); }
+std::vector<std::string> SphinxRecognizer::pronounce(std::string_view word) {
+  auto it = dictionary().find(std::string(word));
+  return it == dictionary().end() ? std::vector<std::string>{} : it->second;
+}
 
 std::shared_ptr<const RulesGrammar> SphinxRecognizer::rules_grammar(const RulesSpec& rules, const GrammarOptions& options) {
   // Key: everything the grammar depends on.
   std::ostringstream key;
-  key << options.garbage << options.fillers << options.garbage_weight << "|";
+  key << options.garbage << options.fillers << options.garbage_weight << options.garbage_min_phones << "|";
   for (const auto& in : rules.intents) {
     key << in.dtmf << "|";
     for (const auto& p : in.phrases) key << p << "|";
@@ -437,7 +473,7 @@ std::shared_ptr<const RulesGrammar> SphinxRecognizer::rules_grammar(const RulesS
   std::lock_guard lock(mu);
   if (auto it = cache.find(key.str()); it != cache.end()) return it->second;
   if (cache.size() >= 256) cache.clear();  // bounded: agents are edited rarely
-  auto grammar = std::make_shared<const RulesGrammar>(build_rules_grammar(rules, &SphinxRecognizer::knows, options));
+  auto grammar = std::make_shared<const RulesGrammar>(build_rules_grammar(rules, &SphinxRecognizer::pronounce, options));
   cache.emplace(key.str(), grammar);
   return grammar;
 }

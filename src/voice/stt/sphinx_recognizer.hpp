@@ -36,11 +36,15 @@ struct SphinxConfig {
   SphinxSearch search = SphinxSearch::lm;
   // Out-of-grammar rejection (grammar search): the audio is also decoded by a free phone loop, and
   // the grammar path's score per speech frame of the phone loop is compared with the loop's. Speech
-  // the grammar covers scores well above the loop (+5..+23 here), other speech far below (-23..+1):
-  // below `verify_threshold` the result is rejected (empty text, confidence < 0.5).
+  // the grammar covers scores near or above the loop, other speech below it: below the threshold
+  // the result is rejected (empty text, confidence < 0.5).
   // docs/benchmarks.md has the measurements.
   bool verify = false;
-  double verify_threshold = 3.0;
+  // Rejected below verify_threshold - verify_length_allowance / speech frames: short utterances
+  // ("yes", "one") score lowest per frame (their few frames weigh the fixed costs of the word and
+  // silence transitions more), so they get a lower bar.
+  double verify_threshold = -10.0;
+  double verify_length_allowance = 1000.0;
   std::string jsgf;                     // search == grammar
   std::vector<std::string> keyphrases;  // search == keyphrase
   double keyphrase_threshold = 1e-20;
@@ -53,6 +57,7 @@ struct SphinxHypothesis {
   std::string raw;   // as decoded
   float confidence = -1.0F;  // verify: logistic of the margin over the threshold; else the posterior if known
   double verify_score = 0;   // verify: (grammar - phone loop) score per speech frame
+  int speech_frames = 0;     // verify: 10 ms frames the phone loop spent in phones
   double audio_seconds = 0;
 };
 
@@ -74,8 +79,9 @@ class SphinxRecognizer {
   std::vector<float> cepstral_mean() const;
   void set_cepstral_mean(const std::vector<float>& mean);
 
-  // Whether the pronunciation dictionary has `word` (for grammar generation). Thread-safe.
-  static bool knows(std::string_view word);
+  // The phones the pronunciation dictionary gives `word` (its first pronunciation), empty if it has
+  // none (for grammar generation). Thread-safe.
+  static std::vector<std::string> pronounce(std::string_view word);
   // Grammar of a rules agent for this recognizer's dictionary (cached by the rules' content).
   static std::shared_ptr<const RulesGrammar> rules_grammar(const RulesSpec& rules, const GrammarOptions& options = {});
 

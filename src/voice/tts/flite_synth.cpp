@@ -39,7 +39,7 @@ struct Voices {
     v->info = std::move(info);
     v->reg = reg;
     std::string id = v->info.id;
-    by_id[id] = std::move(v);
+    by_id.emplace(id, std::move(v));  // never replaced: other threads may be using a voice
   }
   Voice* find(std::string_view id) {
     std::lock_guard lock(mu);

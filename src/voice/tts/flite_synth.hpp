@@ -20,6 +20,7 @@ namespace parley::voice {
 inline constexpr std::string_view kDefaultFliteVoice = "slt";
 
 using FliteRegister = cst_voice_struct* (*)(const char*);
+// Adds a voice under info.id; an id that exists already is kept as it is.
 void add_flite_voice(VoiceInfo info, FliteRegister reg);
 
 std::vector<VoiceInfo> flite_voices();

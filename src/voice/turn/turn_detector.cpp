@@ -102,6 +102,7 @@ void TurnDetector::end_utterance(SpeechStopped::Verdict verdict, SteadyTime now,
   utt_.reset();
   SpeechStopped out{frame_no, now, u.voiced_ms, u.id, verdict, u.silence_at, 0, u.started_at};
   if (verdict == SpeechStopped::Verdict::end_of_turn) {
+    ++state_.turns_in_flight;
     out.turn = next_turn_++;
     TurnTiming& t = state_.timings[out.turn];
     t.speech_start = u.started_at;
@@ -131,6 +132,7 @@ void TurnDetector::on_dtmf(const Dtmf& d) {
 void TurnDetector::finish_dtmf(SteadyTime now) {
   if (digits_.empty()) return;
   std::uint32_t turn = next_turn_++;
+  ++state_.turns_in_flight;
   TurnTiming& t = state_.timings[turn];
   t.dtmf = true;
   t.speech_start = first_digit_at_;

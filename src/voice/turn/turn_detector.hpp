@@ -9,8 +9,9 @@
 //                            an utterance with less than min_speech_ms of voice is noise instead
 //   silence >= early         end of turn sooner when the STT's latest result for n is final, or its
 //                            interim text already completes an intent (`completes`)
-//   barge-in                 caller speech that starts while the agent is busy (replying or audio
-//                            queued) is only a turn once it has barge_in_ms of voice; then Interrupt
+//   barge-in                 caller speech that starts while the agent is busy (replying, audio
+//                            queued, or the previous turn still in flight) is only a turn once it
+//                            has barge_in_ms of voice; then Interrupt
 //                            goes both ways. Shorter speech, or any with barge-in off, is noise.
 //   DTMF                     digits collect until '#', max_digits, or dtmf_interdigit_ms without a
 //                            key; then UserInput{dtmf}. A key press while the agent is busy

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from .sipkit import UAS_BIN, Uas, csv_stats, free_udp_port
+from .sipkit import UAS_BIN, Uas, csv_stats, free_udp_port, sipp_media_port
 
 
 @pytest.fixture
@@ -45,9 +45,9 @@ def sipp(workdir):
 
     def run(*args, timeout=90, name="sipp"):
         stf = os.path.join(workdir, f"{name}.csv")
-        cmd = ["sipp", *args, "-i", "127.0.0.1", "-mi", "127.0.0.1", "-p", str(free_udp_port()),
+        cmd = ["sipp", *args, "-i", "127.0.0.1", "-mi", "127.0.0.1", "-mp", str(sipp_media_port()), "-p", str(free_udp_port()),
                "-trace_stat", "-stf", stf, "-trace_err", "-timeout", f"{timeout - 10}s", "-timeout_error"]
-        done = subprocess.run(cmd, cwd=workdir, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+        done = subprocess.run(cmd, cwd=workdir, stdin=subprocess.DEVNULL, capture_output=True, text=True, errors="replace",
                               timeout=timeout)
         stats = csv_stats(stf) if os.path.exists(stf) else {}
         return done.returncode, stats, done.stdout + done.stderr

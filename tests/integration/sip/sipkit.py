@@ -40,6 +40,18 @@ def free_udp_port(span=1):
     raise RuntimeError("no free port")
 
 
+def sipp_media_port():
+    """A base for SIPp's -mp (its default 6000 clashes with other runs on the machine): SIPp binds
+    the audio pair there and video at +2 (and, when that is taken, further up): keep a block free."""
+    for _ in range(200):
+        base = free_udp_port()
+        base -= base % 4
+        if base + 260 < 65535 and all(port_is_free(p) for p in (base, base + 1, base + 2, base + 3,
+                                                                  base + 200, base + 201, base + 202, base + 203)):
+            return base
+    raise RuntimeError("no free media port block")
+
+
 def csv_stats(path):
     """Last row of a SIPp -trace_stat CSV as a dict."""
     with open(path) as f:

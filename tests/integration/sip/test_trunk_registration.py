@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from .sipkit import SCENARIOS, Kamailio, csv_stats, free_udp_port
+from .sipkit import SCENARIOS, Kamailio, csv_stats, free_udp_port, sipp_media_port
 
 USER, PASSWORD, DID = "alice", "s3cret-Pw", "14155551234"
 FAST_RETRY = {"PARLEY_SIP_REGISTRATION_RETRY_BASE_S": "1", "PARLEY_SIP_REGISTRATION_RETRY_MAX_S": "4"}
@@ -96,7 +96,7 @@ def test_a_call_to_the_registered_contact_routes_by_its_trunk(daemon, kamailio, 
     with tempfile.TemporaryDirectory(prefix="sipp-") as work:
         stats = os.path.join(work, "stats.csv")
         r = subprocess.run(["sipp", f"127.0.0.1:{kam.port}", "-sf", os.path.join(SCENARIOS, "uac_via_proxy.xml"),
-                            "-s", DID, "-i", "127.0.0.1", "-mi", "127.0.0.1", "-p", "0", "-m", "1", "-timeout", "20s",
+                            "-s", DID, "-i", "127.0.0.1", "-mi", "127.0.0.1", "-mp", str(sipp_media_port()), "-p", "0", "-m", "1", "-timeout", "20s",
                             "-timeout_error", "-trace_stat", "-stf", stats, "-nostdin"],
                            cwd=work, capture_output=True, text=True, timeout=40)
         assert r.returncode == 0 and csv_stats(stats)["SuccessfulCall(C)"] == "1", r.stdout[-2000:] + kam.errors()[-2000:]

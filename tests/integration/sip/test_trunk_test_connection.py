@@ -7,7 +7,7 @@ import time
 import pytest
 
 from conftest import assert_error
-from .sipkit import Proc, free_udp_port
+from .sipkit import Proc, free_udp_port, sipp_media_port
 
 
 @pytest.fixture
@@ -15,7 +15,7 @@ def sipp_uas(workdir, procs):
     """SIPp's built-in UAS on a free port; -aa answers OPTIONS with 200."""
     def start(transport="u1"):
         port = free_udp_port()
-        p = Proc(["sipp", "-sn", "uas", "-i", "127.0.0.1", "-mi", "127.0.0.1", "-p", str(port), "-aa", "-t", transport,
+        p = Proc(["sipp", "-sn", "uas", "-i", "127.0.0.1", "-mi", "127.0.0.1", "-mp", str(sipp_media_port()), "-p", str(port), "-aa", "-t", transport,
                   "-nostdin"], workdir, f"uas-{port}")
         procs.append(p)
         time.sleep(0.5)

@@ -41,11 +41,11 @@ TEST(Conversation, GreetsThenAnswersTheCallersIntentWithTranscriptUsageAndLatenc
   EXPECT_FALSE(greeting.interrupted);
 
   h.say(test::speech("I need help with my order"));
-  ASSERT_TRUE(h.silence_until([&] { return h.call.agent_said("on its way"); }));
+  ASSERT_TRUE(h.silence_until([&] { return h.call.agent_said("on its way"); })) << test::dump(h.call);
   auto users = h.call.entries(Role::user);
   ASSERT_EQ(users.size(), 1U);
   EXPECT_EQ(users[0]->text, "i need help with my order");
-  ASSERT_EQ(h.call.transcript.size(), 3U);
+  ASSERT_EQ(h.call.transcript.size(), 3U) << test::dump(h.call);
   EXPECT_EQ(h.call.transcript[2].text, "Your order is on its way.");
   EXPECT_LT(h.call.transcript[0].timestamp, h.call.transcript[1].timestamp);
   EXPECT_LT(h.call.transcript[1].timestamp, h.call.transcript[2].timestamp);
@@ -138,11 +138,7 @@ TEST(Conversation, AnIntentThatEndsTheCallHangsUpOnlyAfterItsReplyWasPlayed) {
   test::Harness h(agent_with());
   greeted(h);
   h.say(test::speech("That is all"));
-  ASSERT_TRUE(h.silence_until([&] { return !h.call.hangups.empty(); })) << [&] {
-    std::string all;
-    for (const auto& e : h.call.transcript) all += (e.role == Role::agent ? "agent: " : "user: ") + e.text + "\n";
-    return all;
-  }();
+  ASSERT_TRUE(h.silence_until([&] { return !h.call.hangups.empty(); })) << test::dump(h.call);
   EXPECT_EQ(h.call.hangups, (std::vector<std::string>{"agent"}));
   EXPECT_EQ(h.call.queued_at_hangup, 0U);
   EXPECT_TRUE(h.call.agent_said("Goodbye!"));
@@ -159,7 +155,7 @@ TEST(Conversation, OutOfGrammarSpeechGetsTheFallbackReply) {
   test::Harness h(agent_with());
   greeted(h);
   h.say(test::speech("What will the weather be like tomorrow in the city"));
-  ASSERT_TRUE(h.silence_until([&] { return h.call.agent_said("Sorry, I did not get that"); }));
+  ASSERT_TRUE(h.silence_until([&] { return h.call.agent_said("Sorry, I did not get that"); })) << test::dump(h.call);
 }
 
 TEST(Conversation, SilenceRepromptsOnceThenSaysGoodbyeAndHangsUp) {

@@ -30,6 +30,8 @@ TEST(IntentMatcher, FullPhrasesKeywordsDtmfAndSpokenDigits) {
   EXPECT_EQ(intent_of(rules, pressed("0#")), "agent");
   EXPECT_EQ(intent_of(rules, said("press one")), "order_status");
   EXPECT_EQ(intent_of(rules, said("two")), "billing");
+  EXPECT_EQ(intent_of(rules, said("uh two thank you")), "billing");
+  EXPECT_EQ(intent_of(rules, said("one two")), "-");  // no intent has dtmf 12
   EXPECT_EQ(intent_of(rules, pressed("9")), "-");
   EXPECT_EQ(intent_of(rules, said("what is the weather like")), "-");
   EXPECT_EQ(intent_of(rules, said("")), "-");

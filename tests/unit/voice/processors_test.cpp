@@ -123,7 +123,7 @@ TEST(PlaybackProcessor, InterruptReportsTheWordsPlayedAndActionsWaitForThePlayou
       call, state,
       PlaybackProcessor::Hooks{[&](std::uint32_t t, const std::string& text, bool cut, SteadyTime) { spoken.emplace_back(t, text, cut); },
                                [](const TurnLatency&) {}, [&](std::string_view r) { hangups.emplace_back(r); },
-                               [&] { ++idle; }}));
+                               [&] { ++idle; }, [](const ToolResult&) {}}));
   // Two sentences of one second each.
   p.push(AgentAudio{1, 0, std::vector<std::int16_t>(16000, 1), "one two three four.", false, false});
   p.push(AgentAudio{1, 1, std::vector<std::int16_t>(16000, 1), "five six seven eight.", false, false});
@@ -162,7 +162,7 @@ TEST(PlaybackProcessor, AnActionStillRunsWhenThePlayoutStallsPastItsDeadline) {
   CallState state;
   Pipeline p;
   auto& play = p.add(std::make_unique<PlaybackProcessor>(
-      call, state, PlaybackProcessor::Hooks{[](auto, auto&, auto, auto) {}, [](auto&) {}, [](auto) {}, [] {}}));
+      call, state, PlaybackProcessor::Hooks{[](auto, auto&, auto, auto) {}, [](auto&) {}, [](auto) {}, [] {}, [](auto&) {}}));
   p.push(AgentAudio{1, 0, std::vector<std::int16_t>(1600, 1), "Hi.", false, false});
   p.push(Transfer{"sip:desk@127.0.0.1"});
   // Media stops sending (no call.tick): 100 ms queued + the 2 s grace.

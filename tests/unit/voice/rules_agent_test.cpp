@@ -22,6 +22,8 @@ struct Reply final : AgentListener {
   void on_agent_text(std::uint32_t, std::string_view chunk) override { text += (text.empty() ? "" : " ") + std::string(chunk); }
   void on_agent_action(std::uint32_t, const AgentAction& a) override { actions.push_back(a); }
   void on_agent_usage(const Usage&) override {}
+  void on_agent_tool(std::uint32_t, const ToolCall& c) override { tools.push_back(c); }
+  std::vector<ToolCall> tools;
   void on_agent_done(std::uint32_t turn, const core::Status& s) override {
     EXPECT_TRUE(s.has_value());
     done.push_back(turn);
@@ -124,6 +126,10 @@ TEST(RulesAgent, HttpActionPostsTheIntentAndSpeaksTheAnswer) {
   ASSERT_EQ(r.actions.size(), 1U);
   EXPECT_EQ(r.actions[0].kind, AgentAction::Kind::end_call);
   auto body = boost::json::parse(server.last_body).as_object();
+  ASSERT_EQ(r.tools.size(), 1U);
+  EXPECT_EQ(r.tools[0].tool, "http");
+  EXPECT_EQ(r.tools[0].result, "HTTP 200");
+  EXPECT_TRUE(r.tools[0].ok);
   EXPECT_EQ(body.at("intent").as_string(), "lookup");
   EXPECT_EQ(body.at("slots").at("order_number").as_string(), "123");
   EXPECT_EQ(body.at("call_id").as_string(), "call_abc");

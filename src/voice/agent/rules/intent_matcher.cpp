@@ -147,11 +147,14 @@ std::optional<IntentMatch> score_intent(const IntentSpec& intent, const Words& w
   return best;
 }
 
-// Spoken digits, maybe after "press", "option" or "number": "press one" -> "1".
+// Spoken digits, maybe with "press", "option", "number" or fillers around them: "press one",
+// "uh two please", "three thank you" -> the digits.
 std::optional<std::string> spoken_choice(Words ws) {
-  static const std::set<std::string, std::less<>> kLead = {"press", "option", "number", "um", "uh", "please"};
-  while (!ws.empty() && kLead.contains(ws.front())) ws.erase(ws.begin());
-  while (!ws.empty() && ws.back() == "please") ws.pop_back();
+  static const std::set<std::string, std::less<>> kAround = {"press", "option", "number", "um",   "uh",    "please",
+                                                             "so",    "well",   "okay",   "yeah", "hi",    "hello",
+                                                             "sorry", "thanks", "thank",  "you",  "can",   "i"};
+  while (!ws.empty() && kAround.contains(ws.front())) ws.erase(ws.begin());
+  while (!ws.empty() && kAround.contains(ws.back())) ws.pop_back();
   return text::digits_of(ws);
 }
 

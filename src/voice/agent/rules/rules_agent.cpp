@@ -105,7 +105,9 @@ class RulesAgent final : public AgentSession {
     req.connect_timeout = std::min(options_.http_timeout, req.connect_timeout);
     std::uint32_t turn = input.turn;
     auto finish = [this, gen, turn, vars](core::Result<net::HttpClientResponse> r) mutable {
-      if (gen != generation_) return;
+      bool ok = r && r->status >= 200 && r->status < 300;
+      listener_.on_agent_tool(turn, ToolCall{"http", r ? "HTTP " + std::to_string(r->status) : r.error().message, ok});
+      if (gen != generation_) return;  // cancelled meanwhile: the result is logged, nothing is said
       handle_http(turn, std::move(r), std::move(vars));
     };
     auto host = boost::urls::parse_absolute_uri(req.url);

@@ -177,6 +177,11 @@ class AgentRecorder : public AgentListener, public Waitable {
     std::lock_guard l(mu);
     usage += u;
   }
+  void on_agent_tool(std::uint32_t, const ToolCall& call) override {
+    std::lock_guard l(mu);
+    tools.push_back(call);
+    notify();
+  }
   void on_agent_done(std::uint32_t turn, const core::Status& s) override {
     std::lock_guard l(mu);
     events.push_back({Event::Kind::done, {}, {}});
@@ -194,6 +199,7 @@ class AgentRecorder : public AgentListener, public Waitable {
   }
   std::map<std::uint32_t, std::string> text;
   std::vector<AgentAction> actions;
+  std::vector<ToolCall> tools;
   std::vector<Event> events;
   std::map<std::uint32_t, core::Status> done;
   Usage usage;

@@ -158,6 +158,11 @@ TEST_F(LlmAgentTest, HttpToolCallArrivesInFragmentsAndItsResultIsFedBack) {
   EXPECT_EQ(msgs[3].at("role").as_string(), "tool");
   EXPECT_EQ(msgs[3].at("tool_call_id").as_string(), "call_abc123");
   EXPECT_EQ(msgs[3].at("content").as_string(), R"({"status":"shipped","eta":"tomorrow"})");
+  // The tool call was reported to the conversation (before the reply it led to was done).
+  ASSERT_EQ(rec_.tools.size(), 1u);
+  EXPECT_EQ(rec_.tools[0].tool, "lookup_order");
+  EXPECT_EQ(rec_.tools[0].result, "HTTP 200");
+  EXPECT_TRUE(rec_.tools[0].ok);
   drop(a);
 }
 
