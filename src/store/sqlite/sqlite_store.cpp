@@ -414,6 +414,20 @@ Result<std::pair<VoiceSession, bool>> SqliteStore::create_session(const VoiceSes
                               *options.max_active_for_key));
     }
   }
+  if (options.require_agent) {
+    PARLEY_TRY(exists, scalar(**c, "SELECT count(*) FROM agents WHERE id = ?1", [&](Statement& s) { s.bind(1, v.agent_id); }));
+    if (*exists == 0) return fail(Errc::not_found, "agent " + v.agent_id + " no longer exists");
+  }
+  if (options.max_active_for_agent) {
+    PARLEY_TRY(active, scalar(**c,
+                              "SELECT count(*) FROM voice_sessions WHERE agent_id = ?1 AND "
+                              "status IN ('initiating', 'ringing', 'in_progress')",
+                              [&](Statement& s) { s.bind(1, v.agent_id); }));
+    if (*active >= *options.max_active_for_agent) {
+      return fail(Errc::unavailable, fmt::format("agent {} already has {} calls in flight (limit {})", v.agent_id,
+                                                 *active, *options.max_active_for_agent));
+    }
+  }
   {
     PARLEY_TRY(stmt, (*c)->prepare(sql_once([] {
       return fmt::format("INSERT INTO voice_sessions ({}, idempotency_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "

@@ -69,6 +69,7 @@ class SqliteStore final : public Store {
   Result<Page<SipRoute>> list_sip_routes(int limit, int offset) override;
   Result<SipRoute> update_sip_route(const SipRoute& r) override;
   Status delete_sip_route(std::string_view id) override;
+  Result<std::int64_t> routing_generation() override;
 
   Result<std::vector<WebhookDelivery>> claim_due_webhooks(std::int64_t now, int limit,
                                                           const std::vector<std::string>& in_flight) override;

@@ -179,6 +179,63 @@ TEST_F(SqliteStoreTest, IdempotencyAndConcurrencyCapAreTransactional) {
   EXPECT_EQ(store_->list_sessions({})->total, 2) << "nothing written by a refused create";
 }
 
+TEST_F(SqliteStoreTest, AgentCapCountsInFlightCallsOfBothDirectionsInTheTransaction) {
+  auto a = store_->create_agent(agent("Desk"), std::nullopt);
+  ASSERT_TRUE(a.has_value());
+  auto make = [&](std::string kind, std::string status) {
+    store::VoiceSession s;
+    s.id = core::new_id("call");
+    s.kind = std::move(kind);
+    s.status = std::move(status);
+    s.agent_id = a->id;
+    s.from_number = "+14155550000";
+    s.created_at = core::to_unix_ms(core::now_utc());
+    return s;
+  };
+  store::Store::CreateOptions capped;
+  capped.require_agent = true;
+  capped.max_active_for_agent = 2;
+  ASSERT_TRUE(store_->create_session(make("outbound", "initiating"), capped, nullptr).has_value());
+  ASSERT_TRUE(store_->create_session(make("inbound", "completed"), {}, nullptr).has_value());  // over: not counted
+  ASSERT_TRUE(store_->create_session(make("inbound", "ringing"), capped, nullptr).has_value());
+  auto over = store_->create_session(make("inbound", "ringing"), capped, nullptr);
+  ASSERT_FALSE(over.has_value()) << "an outbound and an inbound call are in flight";
+  EXPECT_EQ(over.error().code, core::Errc::unavailable);
+  EXPECT_EQ(store_->list_sessions({})->total, 3) << "nothing written by a refused create";
+
+  ASSERT_TRUE(store_->delete_agent(a->id).has_value());
+  store::Store::CreateOptions must_exist;
+  must_exist.require_agent = true;
+  auto gone = store_->create_session(make("inbound", "ringing"), must_exist, nullptr);
+  ASSERT_FALSE(gone.has_value());
+  EXPECT_EQ(gone.error().code, core::Errc::not_found);
+}
+
+TEST_F(SqliteStoreTest, RoutingGenerationGrowsWithEveryRoutingChangeOnly) {
+  auto before = store_->routing_generation();
+  ASSERT_TRUE(before.has_value());
+  auto a = store_->create_agent(agent("Desk"), std::nullopt);
+  ASSERT_TRUE(a.has_value());
+  auto after_agent = store_->routing_generation();
+  EXPECT_GT(*after_agent, *before);
+  store::SipProvider p;
+  p.id = core::new_id("sp");
+  p.name = "pbx";
+  p.kind = "generic";
+  p.config = "{}";
+  p.created_at = p.updated_at = 1;
+  ASSERT_TRUE(store_->create_sip_provider(p).has_value());
+  auto after_provider = store_->routing_generation();
+  EXPECT_GT(*after_provider, *after_agent);
+  ASSERT_TRUE(store_->set_registration_state(p.id, "registered", 5, "").has_value());
+  EXPECT_EQ(*store_->routing_generation(), *after_provider) << "registration state is not routing";
+  ASSERT_TRUE(store_->create_phone_number(number("+14155550100")).has_value());
+  auto after_number = store_->routing_generation();
+  EXPECT_GT(*after_number, *after_provider);
+  ASSERT_TRUE(store_->delete_sip_provider(p.id).has_value());
+  EXPECT_GT(*store_->routing_generation(), *after_number);
+}
+
 TEST_F(SqliteStoreTest, TranscriptOrderedAndUniquePerSeq) {
   auto a = store_->create_agent(agent("a"), std::nullopt);
   store::VoiceSession s;
