@@ -10,6 +10,7 @@
 #include "api/rate_limiter.hpp"
 #include "api/router.hpp"
 #include "call/active_calls.hpp"
+#include "call/routing_control.hpp"
 #include "call/trunk_control.hpp"
 #include "core/config.hpp"
 #include "core/crypto.hpp"
@@ -32,6 +33,7 @@ struct ApiDeps {
   call::ActiveCalls* calls = nullptr;       // live calls on this node (POST /voice/end hangs them up)
   call::OutboundCalls* outbound = nullptr;  // places dialled calls; null: sessions stay initiating
   call::TrunkControl* trunks = nullptr;  // registrations, traces, Test Connection; null without SIP
+  call::RoutingControl* routing = nullptr;  // the inbound routing table; null without SIP
 };
 
 class Api {

@@ -93,7 +93,7 @@ int serve(const core::Config& config) {
   auto telephony = Telephony::create(config, io, **store, pool, box, *secret, calls);
   if (!telephony) return fail(telephony.error());
   api::ApiDeps api_deps{**store, config, box, [&ready] { return ready.load(); }, &http_client, &calls,
-                        &(*telephony)->outbound(), &(*telephony)->trunks()};
+                        &(*telephony)->outbound(), &(*telephony)->trunks(), &(*telephony)->routing()};
   api::Api api(api_deps);
   net::HttpServerOptions http_options{listen->host,
                                       listen->port,

@@ -1,12 +1,13 @@
 #pragma once
 // The composition of Parley's telephony: the RTP port range, the SIP engine on the first I/O
-// context (every call it carries lives there, with its media), inbound call admission, and the
-// live calls by session id (shared with the API for POST /voice/end).
+// context (every call it carries lives there, with its media), the inbound routing table, inbound
+// call admission, and the live calls by session id (shared with the API for POST /voice/end).
 #include <chrono>
 #include <memory>
 #include <string>
 
 #include "call/active_calls.hpp"
+#include "call/inbound_routing.hpp"
 #include "call/outbound_calls.hpp"
 #include "call/trunks.hpp"
 #include "core/crypto.hpp"
@@ -35,6 +36,7 @@ class Telephony {
   std::string sip_address() const;  // "sip:203.0.113.10:5060 (udp, tcp)" for the ready banner
   call::OutboundCalls& outbound();   // places dialled and scheduled calls
   call::Trunks& trunks();            // registrations, SIP traces, Test Connection
+  call::InboundRouting& routing();   // the inbound routing table (the API announces its writes)
 
   struct Parts;
 
