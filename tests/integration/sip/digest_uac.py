@@ -1,4 +1,4 @@
-"""A small SIP UAC over UDP for the digest cases SIPp 3.6.1 cannot play: it computes only MD5
+"""A small SIP UAC over UDP for the cases SIPp 3.6.1 cannot play: it computes only MD5
 (its binary says "authentication must use MD5 or AKAv1-MD5"), cannot resend old credentials on a
 new call, and cannot answer with a nonce it did not receive. The digest math here is Python's own
 hashlib (RFC 7616 s3.4.1, RFC 8760), independent of the daemon's C++.
@@ -126,10 +126,16 @@ class DigestUac:
         reply.call, reply.to_tag, reply.uri = call, to_tag, uri
         return reply
 
-    def hang_up(self, answered):
-        """ACK the 200, then BYE; returns the BYE's final status."""
+    def ack(self, answered):
+        """ACK a 200 (RFC 3261 s13.2.2.4): the call is up until hang_up(..., acked=True)."""
         call = answered.call
         self._request("ACK", answered.uri, call, call["cseq"], to_tag=answered.to_tag)
+
+    def hang_up(self, answered, acked=False):
+        """ACK the 200 (unless done), then BYE; returns the BYE's final status."""
+        call = answered.call
+        if not acked:
+            self.ack(answered)
         call["cseq"] += 1
         self._request("BYE", answered.uri, call, call["cseq"], to_tag=answered.to_tag)
         return self._final(call["call_id"], "BYE").status
