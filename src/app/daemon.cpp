@@ -140,6 +140,7 @@ int serve(const core::Config& config) {
   trace_pruner.stop();
   webhooks.stop();
   pool.stop();
+  (**store).flush();  // the last calls' records are committed while their callbacks can still post
   io.stop();
   spdlog::info("event=stopped");
   return 0;

@@ -110,6 +110,16 @@ class Store {
   virtual Result<SipRoute> update_sip_route(const SipRoute& r) = 0;
   virtual Status delete_sip_route(std::string_view id) = 0;
 
+  // Group commit: `write` runs with the others queued meanwhile in one transaction, each in a
+  // savepoint of its own (a failing write is undone alone), and one commit makes them all durable:
+  // N writes cost one fsync. Writes run in submission order on the store's committer thread, where
+  // every Store method called from `write` joins that transaction. `done` (optional) gets the
+  // write's outcome there once it is committed (or failed): keep it short.
+  using Write = std::function<Status(Store&)>;
+  virtual void write_async(Write write, std::function<void(const Status&)> done) = 0;
+  // Returns once every write queued before the call is committed and its `done` has run.
+  virtual void flush() = 0;
+
   // Grows with every committed change to agents, phone numbers, SIP providers or routes (whatever
   // wrote it, on any node sharing the database): readers of those tables poll it cheaply.
   virtual Result<std::int64_t> routing_generation() = 0;

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <mutex>
 #include <thread>
 
 #include "core/ids.hpp"
@@ -209,6 +210,67 @@ TEST_F(SqliteStoreTest, AgentCapCountsInFlightCallsOfBothDirectionsInTheTransact
   auto gone = store_->create_session(make("inbound", "ringing"), must_exist, nullptr);
   ASSERT_FALSE(gone.has_value());
   EXPECT_EQ(gone.error().code, core::Errc::not_found);
+}
+
+TEST_F(SqliteStoreTest, GroupCommitRunsWritesInOrderAndUndoesAFailedOneAlone) {
+  auto a = store_->create_agent(agent("Desk"), std::nullopt);
+  ASSERT_TRUE(a.has_value());
+  auto session = [&](int i) {
+    store::VoiceSession s;
+    s.id = "call_group" + std::to_string(i);
+    s.kind = "inbound";
+    s.status = "ringing";
+    s.agent_id = a->id;
+    s.from_number = "+1415555010" + std::to_string(i % 10);
+    s.created_at = 1000 + i;
+    return s;
+  };
+  std::mutex mu;
+  std::vector<std::string> order;
+  std::vector<core::Status> outcomes(40);
+  for (int i = 0; i < 40; ++i) {
+    store_->write_async(
+        [&, i](store::Store& st) -> core::Status {
+          {
+            std::lock_guard lock(mu);
+            order.push_back(std::to_string(i));
+          }
+          auto created = st.create_session(session(i));
+          if (!created) return std::unexpected(created.error());
+          if (i % 10 == 3) {  // written, then refused: its session must not stay
+            return core::fail(core::Errc::conflict, "refused after writing");
+          }
+          return {};
+        },
+        [&, i](const core::Status& s) { outcomes[i] = s; });
+  }
+  store_->flush();
+  for (int i = 0; i < 40; ++i) {
+    ASSERT_EQ(order[i], std::to_string(i)) << "submission order";
+    EXPECT_EQ(outcomes[i].has_value(), i % 10 != 3) << i;
+    EXPECT_EQ(store_->get_session("call_group" + std::to_string(i)).has_value(), i % 10 != 3) << i;
+  }
+  EXPECT_EQ(store_->list_sessions({})->total, 36);
+  // Callers +1415555010..9; every call from ...3 was refused, and its lead went with it.
+  EXPECT_EQ(store_->list_leads(100, 0)->total, 9);
+
+  // A transition inside a group is the same compare-and-set.
+  core::Status moved, stale;
+  store_->write_async([](store::Store& st) -> core::Status {
+    store::SessionTransition t{"call_group0", {"ringing"}, "in_progress"};
+    if (auto r = st.transition_session(t, nullptr); !r) return std::unexpected(r.error());
+    return {};
+  }, [&](const core::Status& s) { moved = s; });
+  store_->write_async([](store::Store& st) -> core::Status {
+    store::SessionTransition t{"call_group0", {"ringing"}, "canceled"};
+    if (auto r = st.transition_session(t, nullptr); !r) return std::unexpected(r.error());
+    return {};
+  }, [&](const core::Status& s) { stale = s; });
+  store_->flush();
+  EXPECT_TRUE(moved.has_value());
+  ASSERT_FALSE(stale.has_value());
+  EXPECT_EQ(stale.error().code, core::Errc::conflict);
+  EXPECT_EQ(store_->get_session("call_group0")->status, "in_progress");
 }
 
 TEST_F(SqliteStoreTest, RoutingGenerationGrowsWithEveryRoutingChangeOnly) {
