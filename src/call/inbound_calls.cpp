@@ -37,6 +37,9 @@ struct Refusal {
 
 Refusal service_unavailable() { return Refusal{503, "Service Unavailable", true, {}}; }
 
+// RTP port pairs tried per call before 503 (a pair may be bound by another process).
+constexpr int kMediaAttempts = 4;
+
 // Failover `message` (seeds/002 "Failover Routing"): the caller is to hear the route's message,
 // then the call ends. Speaking it needs an answered call with the voice pipeline; this is where
 // admission will answer and hand the text to it. Until then the caller gets 480 with a Reason
@@ -60,16 +63,17 @@ Refusal unavailable_response(const Failover& failover) {
 }  // namespace
 
 // One INVITE from arrival to answer (or refusal). Lives on the SIP io_context; its worker hops
-// run one at a time (admitting_), each handing a Step back to the SIP context.
+// run one at a time (admitting_) and end by delivering a Step back to the SIP context. The session
+// row goes through the store's group commit; its outcome arrives on the committer thread, which
+// delivers the answer or hands the next agent to the pool.
 class InboundCalls::Admission final : public sip::CallEvents, public std::enable_shared_from_this<Admission> {
  public:
   Admission(InboundCalls& owner, std::shared_ptr<sip::IncomingCall> sip, InviteData data)
       : owner_(owner), sip_(std::move(sip)), data_(std::move(data)) {}
 
   void start() {
-    submit([](Admission& self) { return self.find_trunk(); });
+    submit([](Admission& self) { self.find_trunk(); });
   }
-
 
   void refuse(const Refusal& r) {
     if (!sip_ || sip_->answered()) return;
@@ -92,28 +96,34 @@ class InboundCalls::Admission final : public sip::CallEvents, public std::enable
     std::string answer_sdp;
     LiveCallSettings settings;
   };
-  // What a worker hop ends with: a refusal, an answer to give, or credentials to check.
+  // What admission off the SIP context ends with: a refusal, an answer to give, or credentials to check.
   using Step = std::variant<Refusal, Admitted, TrunkAdmission>;
-  // An agent that cannot take the call (deleted, or at max_concurrent_calls): try the failover.
-  struct Unavailable {};
-  using Attempt = std::variant<Refusal, Admitted, Unavailable>;
 
+  // From the SIP context: `work` runs on the pool and ends with deliver().
   template <class Work>
   void submit(Work work) {
-    auto self = shared_from_this();
     admitting_ = true;
-    bool queued = owner_.pool_.try_submit([self, work = std::move(work)]() mutable {
-      Step step = work(*self);
-      asio::post(self->owner_.io_, [self, step = std::move(step)]() mutable {
-        self->admitting_ = false;
-        self->on_step(std::move(step));
-      });
-    });
-    if (!queued) {
+    if (!owner_.pool_.try_submit([self = shared_from_this(), work]() mutable { work(*self); })) {
       admitting_ = false;
       refuse(service_unavailable());
       done();
     }
+  }
+
+  // From the committer thread: more work for the pool.
+  template <class Work>
+  void continue_on_pool(Work work) {
+    if (!owner_.pool_.try_submit([self = shared_from_this(), work]() mutable { work(*self); })) {
+      deliver(service_unavailable());
+    }
+  }
+
+  // From the pool or the committer thread: back to the SIP context.
+  void deliver(Step step) {
+    asio::post(owner_.io_, [self = shared_from_this(), step = std::move(step)]() mutable {
+      self->admitting_ = false;
+      self->on_step(std::move(step));
+    });
   }
 
   // On the SIP context.
@@ -137,75 +147,84 @@ class InboundCalls::Admission final : public sip::CallEvents, public std::enable
       return trunk->password;
     };
     if (!owner_.auth_.authorize(*sip_, sip::ServerAuth::Space{a.realm, a.algorithms}, password_of)) return false;
-    submit([trunk](Admission& self) { return self.admit_call(*trunk); });
+    submit([trunk](Admission& self) { self.admit_call(*trunk); });
     return true;
   }
 
-  // On the worker pool: which trunk the INVITE came through.
-  Step find_trunk() {
+  // On the pool: which trunk the INVITE came through.
+  void find_trunk() {
     table_ = owner_.options_.routing->current();
     auto admission = table_->admit(data_.request, owner_.options_.bindings);
     switch (admission.kind) {
       case TrunkAdmission::Kind::forbidden:
         spdlog::info("event=call.rejected status=403 source={} caller={}", data_.request.source_address,
                      core::log_value(data_.request.from_user));
-        return Refusal{403, "Forbidden"};
-      case TrunkAdmission::Kind::digest: return admission;
+        return deliver(Refusal{403, "Forbidden"});
+      case TrunkAdmission::Kind::digest: return deliver(admission);
       case TrunkAdmission::Kind::admitted: break;
     }
-    return admit_call(*admission.trunk);
+    admit_call(*admission.trunk);
   }
 
-  // On the worker pool: the route, its agent (or the failover), media and the session row.
-  Step admit_call(const InboundTrunk& trunk) {
-    auto decision = table_->route(trunk, data_.request);
-    if (decision.sip_status != 200) {
-      spdlog::info("event=call.rejected status={} source={} did={} caller={}", decision.sip_status,
-                   data_.request.source_address, core::log_value(decision.did), core::log_value(data_.request.from_user));
-      return Refusal{decision.sip_status, decision.reason};
+  // On the pool: the route, then its agents in turn (the target, then a next_agent failover: one hop).
+  void admit_call(const InboundTrunk& trunk) {
+    decision_ = table_->route(trunk, data_.request);
+    if (decision_.sip_status != 200) {
+      spdlog::info("event=call.rejected status={} source={} did={} caller={}", decision_.sip_status,
+                   data_.request.source_address, core::log_value(decision_.did), core::log_value(data_.request.from_user));
+      return deliver(Refusal{decision_.sip_status, decision_.reason});
     }
-    std::vector<std::string> agents{decision.agent_id};
-    if (decision.failover.kind == Failover::Kind::next_agent) agents.push_back(decision.failover.target);  // one hop
-    for (const auto& agent_id : agents) {
-      auto attempt = try_agent(decision, agent_id);
-      if (auto* r = std::get_if<Refusal>(&attempt)) return std::move(*r);
-      if (auto* a = std::get_if<Admitted>(&attempt)) return std::move(*a);
+    agents_ = {decision_.agent_id};
+    if (decision_.failover.kind == Failover::Kind::next_agent) agents_.push_back(decision_.failover.target);
+    try_next_agent();
+  }
+
+  // On the pool: media and SDP for the next agent that is still there, then its session row. An
+  // agent gone from the table, deleted since, or at its limit is unavailable: the next one is
+  // tried, and after the last the route's failover answers.
+  void try_next_agent() {
+    while (next_agent_ < agents_.size()) {
+      const InboundAgent* agent = table_->agent(agents_[next_agent_++]);
+      if (!agent) {
+        spdlog::info("event=call.agent_unavailable agent_id={} reason=deleted", agents_[next_agent_ - 1]);
+        continue;
+      }
+      return start_session(*agent);
     }
-    auto response = unavailable_response(decision.failover);
+    auto response = unavailable_response(decision_.failover);
     spdlog::info("event=call.agents_unavailable status={} did={} route_id={} sip_call_id={}", response.status,
-                 core::log_value(decision.did), decision.route_id.value_or("-"), core::log_value(data_.sip_call_id));
-    return response;
+                 core::log_value(decision_.did), decision_.route_id.value_or("-"), core::log_value(data_.sip_call_id));
+    deliver(std::move(response));
   }
 
-  Attempt try_agent(const RouteDecision& decision, const std::string& agent_id) {
-    auto& store = owner_.store_;
-    const InboundAgent* agent = table_->agent(agent_id);
-    if (!agent) {
-      spdlog::info("event=call.agent_unavailable agent_id={} reason=deleted", agent_id);
-      return Unavailable{};
-    }
-    const auto& settings = agent->settings;
+  void start_session(const InboundAgent& agent) {
+    const auto& settings = agent.settings;
     const std::string session_id = core::new_id("call");
     std::optional<RecordingTarget> recording;
     if (settings.recording) {
       std::string id = core::new_id("rec");
       recording = RecordingTarget{id, owner_.options_.recordings_dir / (id + ".wav")};
     }
-
-    auto media = CallMedia::create(owner_.io_, owner_.options_.media, media_policy_for(decision.provider_config),
+    auto media = CallMedia::create(owner_.io_, owner_.options_.media, media_policy_for(decision_.provider_config),
                                    session_id, recording ? std::optional(recording->path) : std::nullopt);
+    for (int retry = 1; !media && retry < kMediaAttempts; ++retry) {
+      // Round-robin pairs: another process on one of our ports costs only a retry on the next pair.
+      media = CallMedia::create(owner_.io_, owner_.options_.media, media_policy_for(decision_.provider_config),
+                                session_id, recording ? std::optional(recording->path) : std::nullopt);
+    }
     if (!media) {
       spdlog::warn("event=call.media_unavailable call_id={} error={}", session_id,
                    core::log_value(media.error().message));
-      return service_unavailable();
+      return deliver(service_unavailable());
     }
     auto answer = media->answer(data_.sdp_offer);
     if (!answer) {
       bool not_acceptable = media::sdp::is_not_acceptable_here(answer.error());
       spdlog::info("event=call.sdp_refused sip_call_id={} status={} error={}", core::log_value(data_.sip_call_id),
                    not_acceptable ? 488 : 400, core::log_value(answer.error().message));
-      if (not_acceptable) return Refusal{488, "Not Acceptable Here"};
-      return Refusal{400, "Bad Request - Malformed SDP"};
+      media->stop();
+      if (not_acceptable) return deliver(Refusal{488, "Not Acceptable Here"});
+      return deliver(Refusal{400, "Bad Request - Malformed SDP"});
     }
 
     const auto& req = data_.request;
@@ -213,9 +232,9 @@ class InboundCalls::Admission final : public sip::CallEvents, public std::enable
     s.id = session_id;
     s.kind = "inbound";
     s.status = "ringing";
-    s.agent_id = agent->id;
+    s.agent_id = agent.id;
     s.from_number = normalize_did(req.from_user).value_or(req.from_user.substr(0, 64));
-    if (!decision.did.empty()) s.to_number = decision.did;
+    if (!decision_.did.empty()) s.to_number = decision_.did;
     s.max_duration = settings.max_duration_s;
     s.recording = settings.recording;
     s.webhook_url = settings.webhook_url;
@@ -227,34 +246,54 @@ class InboundCalls::Admission final : public sip::CallEvents, public std::enable
     store::Store::CreateOptions options;
     options.require_agent = true;
     options.max_active_for_agent = settings.max_concurrent_calls;
-    if (auto created = store.create_session(s, options, webhook_event_for()); !created) {
-      const auto code = created.error().code;
-      if (code == core::Errc::not_found || code == core::Errc::unavailable) {
-        spdlog::info("event=call.agent_unavailable agent_id={} reason={}", agent->id,
-                     code == core::Errc::not_found ? "deleted" : "at_capacity");
-        media->stop();
-        return Unavailable{};
-      }
-      spdlog::error("event=call.persist_failed error={}", core::log_value(created.error().message));
-      media->stop();
-      return Refusal{500, "Server Internal Error"};
+    std::optional<store::Recording> row;
+    if (recording) row = store::Recording{recording->id, s.id, recording->path.string(), 0, 0, 16000, 2, "recording", now_ms()};
+
+    pending_.emplace();
+    pending_->writer = std::make_shared<SessionWriter>(owner_.store_, owner_.pool_, s.id);
+    pending_->media.emplace(std::move(*media));
+    pending_->answer_sdp = std::move(*answer);
+    pending_->settings = LiveCallSettings{data_.sip_call_id, settings.max_duration_s, std::move(recording)};
+    auto unrecorded = std::make_shared<bool>(false);
+    owner_.store_.write_async(
+        [s, options, row, unrecorded](store::Store& store) -> core::Status {
+          if (auto created = store.create_session(s, options, webhook_event_for()); !created) {
+            return std::unexpected(created.error());
+          }
+          if (row) {
+            if (auto r = store.create_recording(*row); !r) {
+              spdlog::error("event=call.recording_row_failed call_id={} error={}", s.id, core::log_value(r.error().message));
+              *unrecorded = true;  // the call goes on unrecorded rather than with an untracked file
+            }
+          }
+          return {};
+        },
+        [self = shared_from_this(), agent_id = agent.id, unrecorded](const core::Status& written) {
+          self->session_written(written, agent_id, *unrecorded);
+        });
+  }
+
+  // On the store's committer thread.
+  void session_written(const core::Status& written, const std::string& agent_id, bool unrecorded) {
+    if (written) {
+      if (unrecorded) pending_->settings.recording.reset();
+      spdlog::info("event=call.inbound call_id={} agent_id={} did={} caller={} provider_id={} sip_call_id={}",
+                   pending_->writer->session_id(), agent_id, core::log_value(decision_.did),
+                   core::log_value(data_.request.from_user), decision_.provider_id, core::log_value(data_.sip_call_id));
+      Admitted admitted = std::move(*pending_);
+      pending_.reset();
+      return deliver(std::move(admitted));
     }
-    if (recording) {
-      store::Recording row{recording->id, s.id, recording->path.string(), 0, 0, 16000, 2, "recording", now_ms()};
-      if (auto r = store.create_recording(row); !r) {
-        spdlog::error("event=call.recording_row_failed call_id={} error={}", s.id, core::log_value(r.error().message));
-        recording.reset();  // the call goes on unrecorded rather than with an untracked file
-      }
+    pending_->media->stop();
+    pending_.reset();
+    const auto code = written.error().code;
+    if (code == core::Errc::not_found || code == core::Errc::unavailable) {
+      spdlog::info("event=call.agent_unavailable agent_id={} reason={}", agent_id,
+                   code == core::Errc::not_found ? "deleted" : "at_capacity");
+      return continue_on_pool([](Admission& self) { self.try_next_agent(); });
     }
-    spdlog::info("event=call.inbound call_id={} agent_id={} did={} caller={} provider_id={} sip_call_id={}", s.id,
-                 s.agent_id, core::log_value(decision.did), core::log_value(req.from_user), decision.provider_id,
-                 core::log_value(data_.sip_call_id));
-    Admitted admitted;
-    admitted.writer = std::make_shared<SessionWriter>(store, owner_.pool_, s.id);
-    admitted.media.emplace(std::move(*media));
-    admitted.answer_sdp = std::move(*answer);
-    admitted.settings = LiveCallSettings{data_.sip_call_id, settings.max_duration_s, std::move(recording)};
-    return admitted;
+    spdlog::error("event=call.persist_failed error={}", core::log_value(written.error().message));
+    deliver(Refusal{500, "Server Internal Error"});
   }
 
   // On the SIP context: answer, and hand the call to a LiveCall.
@@ -283,10 +322,15 @@ class InboundCalls::Admission final : public sip::CallEvents, public std::enable
 
   InboundCalls& owner_;
   std::shared_ptr<sip::IncomingCall> sip_;
-  InviteData data_;  // read by one worker hop at a time
-  std::shared_ptr<const RoutingTable> table_;  // one snapshot for the whole admission
   bool cancelled_ = false;
-  bool admitting_ = false;  // a worker hop is queued or running
+  bool admitting_ = false;  // work off the SIP context is queued or running
+  // Used off the SIP context, by one thread at a time (each hands over through a queue).
+  InviteData data_;
+  std::shared_ptr<const RoutingTable> table_;  // one snapshot for the whole admission
+  RouteDecision decision_;
+  std::vector<std::string> agents_;  // the route's agent, then its next_agent
+  std::size_t next_agent_ = 0;
+  std::optional<Admitted> pending_;  // while its session row is being written
 };
 
 InboundCalls::InboundCalls(asio::io_context& sip_io, store::Store& store, core::WorkerPool& pool, ActiveCalls& active,
