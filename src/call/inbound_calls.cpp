@@ -37,8 +37,9 @@ struct Refusal {
 
 Refusal service_unavailable() { return Refusal{503, "Service Unavailable", true, {}}; }
 
-// RTP port pairs tried per call before 503 (a pair may be bound by another process).
-constexpr int kMediaAttempts = 4;
+// RTP port pairs tried per call before 503: pairs bound by another process on the host (another
+// daemon with an overlapping range) are skipped, each costing one failed bind.
+constexpr int kMediaAttempts = 32;
 
 // Failover `message` (seeds/002 "Failover Routing"): the caller is to hear the route's message,
 // then the call ends. Speaking it needs an answered call with the voice pipeline; this is where
