@@ -5,6 +5,11 @@
 #include "core/log.hpp"
 
 namespace parley::call {
+namespace {
+
+constexpr std::chrono::seconds kChangeWait{2};
+
+}  // namespace
 
 InboundRouting::InboundRouting(store::Store& store, RoutingOptions options, std::chrono::milliseconds poll)
     : store_(store), options_(std::move(options)), poll_(poll), table_(RoutingTable::empty()) {}
@@ -22,10 +27,20 @@ void InboundRouting::stop() {
   follower_.reset();
 }
 
-// The API's write bumped the generation when it committed: the pass it wakes sees that.
+// The API's write bumped the generation when it committed: the pass it wakes sees that, and the
+// caller (a worker, after the write) waits for it, at most kChangeWait (a store that fails).
 void InboundRouting::routing_changed() {
-  std::lock_guard lock(follower_mu_);
-  if (follower_) follower_->nudge();
+  auto target = store_.routing_generation();
+  {
+    std::lock_guard lock(follower_mu_);
+    if (!follower_) return;
+    follower_->nudge();
+  }
+  if (!target) return;
+  std::unique_lock lock(loaded_mu_);
+  if (!loaded_.wait_for(lock, kChangeWait, [&] { return current()->generation() >= *target; })) {
+    spdlog::warn("event=routing.change_not_loaded generation={}", *target);
+  }
 }
 
 void InboundRouting::refresh() {
@@ -41,7 +56,11 @@ void InboundRouting::refresh() {
     spdlog::error("event=routing.load_failed error={}", core::log_value(table.error().message));
     return;  // the previous table stays; the next poll tries again
   }
-  table_.store(std::move(*table), std::memory_order_release);
+  {
+    std::lock_guard lock(loaded_mu_);
+    table_.store(std::move(*table), std::memory_order_release);
+  }
+  loaded_.notify_all();
   spdlog::debug("event=routing.loaded generation={} ms={}", current()->generation(),
                 std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count());
 }

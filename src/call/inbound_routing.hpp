@@ -1,6 +1,7 @@
 #pragma once
 // Keeps the current RoutingTable (call/routing_table.hpp): rebuilt on a thread of its own when the
-// API changes what routing reads (routing_changed()) and when a short poll sees the store's
+// API changes what routing reads (routing_changed(), which returns once the new table is in use,
+// so the next call after an API answer sees the change) and when a short poll sees the store's
 // routing generation move (another node, or a write this process did not announce). Admissions
 // take the table with current(), an atomic load of an immutable snapshot: no lock on the call path.
 //
@@ -9,6 +10,7 @@
 //   auto table = routing.current();      // any thread
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 
@@ -37,6 +39,8 @@ class InboundRouting final : public RoutingControl {
   RoutingOptions options_;
   std::chrono::milliseconds poll_;
   std::atomic<std::shared_ptr<const RoutingTable>> table_;
+  std::mutex loaded_mu_;
+  std::condition_variable loaded_;  // a new table is in use
   std::mutex follower_mu_;
   std::unique_ptr<RefreshThread> follower_;
 };

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from sip.sipkit import SCENARIOS, csv_stats
+from sip.sipkit import SCENARIOS, csv_stats, free_udp_port
 
 DID = "+14155551234"
 
@@ -16,7 +16,9 @@ def sipp(daemon, scenario_args, calls=1, rate=10, source="127.0.0.1", timeout=60
     """Runs SIPp as a UAC against the daemon; returns (exit code, final stats)."""
     with tempfile.TemporaryDirectory(prefix="sipp-") as work:
         stats = os.path.join(work, "stats.csv")
+        # -mp: SIPp binds media ports even without media; its default (6000) is shared with every other run.
         args = ["sipp", f"127.0.0.1:{daemon.sip_port}", "-i", source, "-mi", source, "-p", "0",
+                "-mp", str(free_udp_port()),
                 *scenario_args, "-m", str(calls), "-r", str(rate), "-l", str(max(calls, 1)),
                 "-timeout", f"{timeout}s", "-timeout_error", "-trace_stat", "-stf", stats, "-nostdin", *extra]
         r = subprocess.run(args, cwd=work, capture_output=True, text=True, timeout=timeout + 30)
@@ -99,6 +101,7 @@ def test_api_end_hangs_up_a_live_call(trunk_daemon):
     with tempfile.TemporaryDirectory(prefix="sipp-") as work:
         stats = os.path.join(work, "stats.csv")
         args = ["sipp", f"127.0.0.1:{d.sip_port}", "-i", "127.0.0.1", "-mi", "127.0.0.1", "-p", "0",
+                "-mp", str(free_udp_port()),
                 "-sf", os.path.join(SCENARIOS, "uac_wait_bye.xml"), "-s", "14155551234", "-m", "1",
                 "-timeout", "30s", "-timeout_error", "-trace_stat", "-stf", stats, "-nostdin"]
         proc = subprocess.Popen(args, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

@@ -142,7 +142,7 @@ def test_rfc4733_dtmf_from_sipp_pcap(make_daemon, tmp_path):
     os.symlink("/usr/share/sip-tester", tmp_path / "pcap")  # uac_pcap reads pcap/*.pcap (notes §2)
     stats = tmp_path / "stats.csv"
     r = subprocess.run(["sipp", f"127.0.0.1:{d.sip_port}", "-sn", "uac_pcap", "-s", DID[1:], "-i", "127.0.0.1",
-                        "-mi", "127.0.0.1", "-p", str(free_udp_port()), "-m", "1", "-timeout", "40s", "-timeout_error",
+                        "-mi", "127.0.0.1", "-mp", str(free_udp_port()), "-p", str(free_udp_port()), "-m", "1", "-timeout", "40s", "-timeout_error",
                         "-trace_stat", "-stf", str(stats), "-nostdin"],
                        cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stdout[-2000:]
@@ -181,7 +181,7 @@ def test_sip_info_dtmf_gives_the_same_digits(make_daemon, tmp_path):
     d = media_daemon(make_daemon, {"dtmf_mode": "sip_info"})
     stats = tmp_path / "stats.csv"
     r = subprocess.run(["sipp", f"127.0.0.1:{d.sip_port}", "-sf", os.path.join(SCENARIOS, "uac_info_dtmf.xml"),
-                        "-s", DID[1:], "-i", "127.0.0.1", "-mi", "127.0.0.1", "-p", str(free_udp_port()), "-m", "1",
+                        "-s", DID[1:], "-i", "127.0.0.1", "-mi", "127.0.0.1", "-mp", str(free_udp_port()), "-p", str(free_udp_port()), "-m", "1",
                         "-timeout", "20s", "-timeout_error", "-trace_stat", "-stf", str(stats), "-nostdin"],
                        cwd=tmp_path, capture_output=True, text=True, timeout=40)
     assert r.returncode == 0, r.stdout[-2000:]

@@ -7,10 +7,20 @@
 #include "core/log.hpp"
 
 namespace parley::sip {
+namespace {
+
+// (nonce, nc) pairs remembered: one nonce per challenged call, so this covers a nonce lifetime
+// (300 s) at about 200 authenticated calls/s; beyond that the oldest are forgotten first.
+constexpr std::size_t kReplayCapacity = 65536;
+
+}  // namespace
 
 ServerAuth::ServerAuth(std::string realm, std::string nonce_key, std::vector<auth::DigestAlgorithm> offered,
                        std::chrono::seconds nonce_lifetime)
-    : realm_(std::move(realm)), offered_(std::move(offered)), issuer_(std::move(nonce_key), nonce_lifetime) {}
+    : realm_(std::move(realm)),
+      offered_(std::move(offered)),
+      issuer_(std::move(nonce_key), nonce_lifetime),
+      replay_(kReplayCapacity) {}
 
 bool ServerAuth::authorize(IncomingCall& call, const PasswordLookup& password_of) {
   return authorize(call, Space{realm_, offered_}, password_of);

@@ -46,6 +46,7 @@ def sipp(workdir):
     def run(*args, timeout=90, name="sipp"):
         stf = os.path.join(workdir, f"{name}.csv")
         cmd = ["sipp", *args, "-i", "127.0.0.1", "-mi", "127.0.0.1", "-p", str(free_udp_port()),
+               "-mp", str(free_udp_port()),  # SIPp's default media port (6000) is shared with every other run
                "-trace_stat", "-stf", stf, "-trace_err", "-timeout", f"{timeout - 10}s", "-timeout_error"]
         done = subprocess.run(cmd, cwd=workdir, stdin=subprocess.DEVNULL, capture_output=True, text=True,
                               timeout=timeout)

@@ -49,7 +49,7 @@ def call(d):
     with tempfile.TemporaryDirectory(prefix="sipp-") as work:
         stats = os.path.join(work, "stats.csv")
         r = subprocess.run(["sipp", f"127.0.0.1:{d.sip_port}", "-sf", os.path.join(SCENARIOS, "uac_with_credentials.xml"),
-                            "-s", DID.lstrip("+"), "-i", "127.0.0.1", "-mi", "127.0.0.1", "-p", str(free_udp_port()),
+                            "-s", DID.lstrip("+"), "-i", "127.0.0.1", "-mi", "127.0.0.1", "-mp", str(free_udp_port()), "-p", str(free_udp_port()),
                             "-m", "1", "-timeout", "20s", "-timeout_error", "-trace_stat", "-stf", stats, "-nostdin"],
                            cwd=work, capture_output=True, text=True, timeout=40)
         assert r.returncode == 0 and csv_stats(stats)["SuccessfulCall(C)"] == "1", r.stdout[-2000:]

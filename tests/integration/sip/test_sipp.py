@@ -46,7 +46,7 @@ def test_cancel_before_answer_gets_487(start_uas, sipp):
 def test_our_uac_against_sipp_uas(workdir, procs, start_uas):
     port = free_udp_port()
     stf = os.path.join(workdir, "uas.csv")
-    sipp_uas = Proc(["sipp", "-sn", "uas", "-i", "127.0.0.1", "-mi", "127.0.0.1", "-p", str(port),
+    sipp_uas = Proc(["sipp", "-sn", "uas", "-i", "127.0.0.1", "-mi", "127.0.0.1", "-mp", str(free_udp_port()), "-p", str(port),
                      "-m", "20", "-trace_stat", "-stf", stf], workdir, "sipp_uas")
     procs.append(sipp_uas)
     uac = Proc([UAS_BIN, "--listen", "127.0.0.1:0", "--uac", f"sip:service@127.0.0.1:{port}",

@@ -15,7 +15,7 @@ def sipp_uas(workdir, procs):
     """SIPp's built-in UAS on a free port; -aa answers OPTIONS with 200."""
     def start(transport="u1"):
         port = free_udp_port()
-        p = Proc(["sipp", "-sn", "uas", "-i", "127.0.0.1", "-mi", "127.0.0.1", "-p", str(port), "-aa", "-t", transport,
+        p = Proc(["sipp", "-sn", "uas", "-i", "127.0.0.1", "-mi", "127.0.0.1", "-mp", str(free_udp_port()), "-p", str(port), "-aa", "-t", transport,
                   "-nostdin"], workdir, f"uas-{port}")
         procs.append(p)
         time.sleep(0.5)
