@@ -7,7 +7,7 @@
 # -trace_rtt) and the sessions the daemon recorded, then the highest rate held with 0 failures.
 # Loopback only; a fresh data directory per daemon run.
 #
-#   bench/sip/load.sh [BUILD_DIR]          # RATES="100 1000 2000 3000" DURATION=15, then HOLD=60 s at the best
+#   bench/sip/load.sh [BUILD_DIR]          # RATES="100 1000 2000 3000" DURATION=10, then HOLD=60 s at the best
 #   RATES="1000 2000" DURATION=60 HOLD=0 TARGETS=parley bench/sip/load.sh build
 set -euo pipefail
 
@@ -15,7 +15,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$(cd "${1:-${BUILD_DIR:-$ROOT/build}}" && pwd)
 PARLEY_BIN=${PARLEY_BIN:-$BUILD/parley}
 RATES=${RATES:-"100 1000 2000 3000"}
-DURATION=${DURATION:-15}
+DURATION=${DURATION:-10}
 HOLD=${HOLD:-60}  # the highest rate with 0 failures, run again for this long (0: skip)
 TARGETS=${TARGETS:-"parley kamailio"}
 DID=+18005550100
