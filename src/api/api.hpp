@@ -10,6 +10,7 @@
 #include "api/rate_limiter.hpp"
 #include "api/router.hpp"
 #include "call/active_calls.hpp"
+#include "call/routing_control.hpp"
 #include "call/trunk_control.hpp"
 #include "core/config.hpp"
 #include "core/crypto.hpp"
@@ -36,6 +37,7 @@ struct ApiDeps {
   call::OutboundCalls* outbound = nullptr;  // places dialled calls; null: sessions stay initiating
   call::TrunkControl* trunks = nullptr;  // registrations, traces, Test Connection; null without SIP
   const voice::EngineRegistry* engines = nullptr;  // speech engines (GET /voice/tts/voices)
+  call::RoutingControl* routing = nullptr;  // the inbound routing table; null without SIP
 };
 
 class Api {

@@ -94,7 +94,7 @@ int serve(const core::Config& config) {
   if (!telephony) return fail(telephony.error());
   api::ApiDeps api_deps{**store, config, box, [&ready] { return ready.load(); }, &http_client, &calls,
                         &(*telephony)->outbound(), &(*telephony)->trunks(),
-                        &(*telephony)->engines()};
+                        &(*telephony)->engines(), &(*telephony)->routing()};
   api::Api api(api_deps);
   net::HttpServerOptions http_options{listen->host,
                                       listen->port,
@@ -141,6 +141,7 @@ int serve(const core::Config& config) {
   trace_pruner.stop();
   webhooks.stop();
   pool.stop();
+  (**store).flush();  // the last calls' records are committed while their callbacks can still post
   io.stop();
   spdlog::info("event=stopped");
   return 0;

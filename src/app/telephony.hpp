@@ -1,12 +1,13 @@
 #pragma once
 // The composition of Parley's telephony: the RTP port range, the SIP engine on the first I/O
-// context (every call it carries lives there, with its media), inbound call admission, and the
-// live calls by session id (shared with the API for POST /voice/end).
+// context (every call it carries lives there, with its media), the inbound routing table, inbound
+// call admission, and the live calls by session id (shared with the API for POST /voice/end).
 #include <chrono>
 #include <memory>
 #include <string>
 
 #include "call/active_calls.hpp"
+#include "call/inbound_routing.hpp"
 #include "call/outbound_calls.hpp"
 #include "call/trunks.hpp"
 #include "voice/engine/engine_registry.hpp"
@@ -37,6 +38,7 @@ class Telephony {
   call::OutboundCalls& outbound();   // places dialled and scheduled calls
   call::Trunks& trunks();            // registrations, SIP traces, Test Connection
   const voice::EngineRegistry& engines() const;  // speech engines (also listed by the API)
+  call::InboundRouting& routing();   // the inbound routing table (the API announces its writes)
 
   struct Parts;
 
