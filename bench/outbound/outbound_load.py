@@ -21,7 +21,8 @@ Phases (each stops at its first failing step or when the time budget is spent):
   concurrency       N calls at --concurrency-rate cps, each held until all N are up: the highest N
   webhook backlog   events written while delivery is paused (poll every 60 s), then a restart with
                     the given poll interval: deliveries per second draining the backlog
-Prints one `key=value` line per step and RESULT lines at the end.
+Prints one `key=value` line per step and RESULT lines at the end. OUTBOUND_WORKER_THREADS sets
+runtime.worker_threads (default: the daemon's, one per core) to see what the worker pool bounds.
 """
 import argparse
 import asyncio
@@ -128,9 +129,11 @@ class SippUas:
 
 
 def daemon_env(poll_ms):
-    return {
+    extra = {"PARLEY_WORKER_THREADS": os.environ["OUTBOUND_WORKER_THREADS"]} if "OUTBOUND_WORKER_THREADS" in os.environ else {}
+    return extra | {
         "PARLEY_LOG_LEVEL": "warn",  # info writes several lines per call and one per request
-        "PARLEY_RTP_PORT_MIN": "20000", "PARLEY_RTP_PORT_MAX": "59999",
+        # Below the tests' RTP ranges (20000-57999, conftest.py) and the ephemeral ports.
+        "PARLEY_RTP_PORT_MIN": "12000", "PARLEY_RTP_PORT_MAX": "15999",
         "PARLEY_RATE_DIAL_PER_MIN": "1000000000", "PARLEY_RATE_STATUS_PER_MIN": "1000000000",
         "PARLEY_RATE_LIST_SESSIONS_PER_MIN": "1000000000", "PARLEY_RATE_DEFAULT_PER_MIN": "1000000000",
         "PARLEY_OUTBOUND_MAX_CONCURRENT_PER_KEY": "100000",
