@@ -326,13 +326,14 @@ def backlog_throughput(build, workdir, receiver, uas, calls, poll_ms, budget):
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("build")
-    p.add_argument("--budget", type=float, default=150, help="seconds for the whole run")
+    p.add_argument("--budget", type=float, default=200, help="seconds for the whole run")
     p.add_argument("--rates", default="25,50,75,100", help="dial-rate steps (calls/s)")
     p.add_argument("--rate-seconds", type=float, default=8, help="dialling time per rate step")
     p.add_argument("--concurrency", default="500,1000,1500", help="concurrency steps (calls up at once)")
     p.add_argument("--concurrency-rate", type=float, default=80, help="dial rate while ramping concurrency")
-    p.add_argument("--backlog-calls", type=int, default=300, help="calls whose 4 events make the backlog")
-    p.add_argument("--backlog-polls", default="250,10", help="webhooks.poll_ms values to drain the backlog with")
+    p.add_argument("--backlog", default="250:300,10:1000",
+                   help="POLL_MS:CALLS,...: drain the 4 x CALLS events of CALLS calls with webhooks.poll_ms POLL_MS "
+                        "(a backlog that takes seconds to drain at each setting)")
     # The dispatcher claims at most 32 deliveries per poll (128/s at the default 250 ms): the call
     # phases lift it like the rate limits; the backlog phase measures both.
     p.add_argument("--webhook-poll-ms", type=int, default=10, help="webhooks.poll_ms during the call phases")
@@ -382,11 +383,11 @@ def main():
             results["best_concurrency"] = best_n
         finally:
             d.stop()
-        for poll in [int(x) for x in args.backlog_polls.split(",") if x]:
+        for poll, calls in [map(int, x.split(":")) for x in args.backlog.split(",") if x]:
             if budget.left() < 30:
                 print("webhook backlog: time budget spent", flush=True)
                 break
-            step = backlog_throughput(build, workdir, receiver, uas, args.backlog_calls, poll, budget)
+            step = backlog_throughput(build, workdir, receiver, uas, calls, poll, budget)
             show("webhook_backlog", step)
             results[f"backlog_{poll}"] = step["deliveries_per_s"]
     finally:
