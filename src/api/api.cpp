@@ -137,6 +137,11 @@ net::HttpResponse Api::handle(net::HttpRequest& req) {
   }
 
   auto result = m.route->handler(ctx);
+  // Whatever a write changed (agents, numbers, trunks, routes, imports), the inbound router looks
+  // at once: a wake-up that rebuilds only when the store's routing generation moved.
+  if (result && result->status < 300 && req.method != "GET" && req.method != "HEAD" && deps_.routing) {
+    deps_.routing->routing_changed();
+  }
   net::HttpResponse res = result ? std::move(*result) : error_response(result.error(), req.request_id);
   for (auto& h : limit_headers) res.headers.push_back(std::move(h));
   return res;

@@ -11,6 +11,7 @@
 #include "api/router.hpp"
 #include "api/stream/stream_deps.hpp"
 #include "call/active_calls.hpp"
+#include "call/routing_control.hpp"
 #include "call/trunk_control.hpp"
 #include "core/config.hpp"
 #include "core/crypto.hpp"
@@ -40,6 +41,7 @@ struct ApiDeps {
   call::OutboundCalls* outbound = nullptr;  // places dialled calls; null: sessions stay initiating
   call::TrunkControl* trunks = nullptr;  // registrations, traces, Test Connection; null without SIP
   const voice::EngineRegistry* engines = nullptr;  // speech engines (GET /voice/tts/voices)
+  call::RoutingControl* routing = nullptr;  // the inbound routing table; null without SIP
   stream::StreamDeps* streams = nullptr;  // WebSocket voice calls; null: /voice/start and the streams answer 503
 };
 

@@ -107,7 +107,7 @@ int serve(const core::Config& config) {
       core::hmac_sha256(*secret, "parley web voice session token")};  // never the sealing key itself
   api::ApiDeps api_deps{**store, config, box, [&ready] { return ready.load(); }, &http_client, &calls,
                         &(*telephony)->outbound(), &(*telephony)->trunks(), &(*telephony)->engines(),
-                        &streams};
+                        &(*telephony)->routing(), &streams};
   api::Api api(api_deps);
   net::HttpServerOptions http_options{listen->host,
                                       listen->port,
@@ -155,6 +155,7 @@ int serve(const core::Config& config) {
   trace_pruner.stop();
   webhooks.stop();
   pool.stop();
+  (**store).flush();  // the last calls' records are committed while their callbacks can still post
   io.stop();
   spdlog::info("event=stopped");
   return 0;

@@ -30,6 +30,10 @@ call::TrunkOptions trunk_options(const core::Config& config, const std::string& 
   return o;
 }
 
+// How often the routing table checks the store for changes the API of this process did not
+// announce (another node on the same database): one single-row read each time.
+constexpr std::chrono::seconds kRoutingPoll{2};
+
 }  // namespace
 
 struct Telephony::Parts {
@@ -45,6 +49,7 @@ struct Telephony::Parts {
   std::vector<std::unique_ptr<net::HttpClient>> voice_http;
   std::vector<call::VoiceEnvironment> voice;
   std::unique_ptr<call::Trunks> trunks;  // before inbound, which reads its bindings
+  std::unique_ptr<call::InboundRouting> routing;  // before inbound, which reads its table
   std::unique_ptr<call::InboundCalls> inbound;
   std::unique_ptr<sip::Engine> engine;
   std::unique_ptr<call::OutboundCalls> outbound;
@@ -55,7 +60,7 @@ core::Result<std::unique_ptr<Telephony>> Telephony::create(const core::Config& c
                                                            const core::SecretBox& secrets, const std::string& secret_key,
                                                            call::ActiveCalls& calls) {
   auto parts = std::make_unique<Parts>(
-      Parts{io, calls, {}, false, {}, std::nullopt, {}, {}, {}, nullptr, nullptr, nullptr, nullptr});
+      Parts{io, calls, {}, false, {}, std::nullopt, {}, {}, {}, nullptr, nullptr, nullptr, nullptr, nullptr});
   auto sip_listen = core::parse_host_port(config.sip_listen);
   if (!sip_listen) return std::unexpected(sip_listen.error());
   parts->media_address = config.public_ip;
@@ -102,6 +107,13 @@ core::Result<std::unique_ptr<Telephony>> Telephony::create(const core::Config& c
   inbound.secrets = &secrets;
   parts->trunks = std::make_unique<call::Trunks>(store, pool, secrets, trunk_options(config, secret_key, pool.threads()));
   inbound.bindings = parts->trunks->bindings();
+  // Digest realm of trunks that name none: the address callers reach us at. The nonce key comes
+  // from the secret key, so nonces survive a restart and every node of one database shares them.
+  inbound.default_realm = parts->media_address;
+  inbound.nonce_key = core::hmac_sha256(secret_key, "parley sip digest nonce");  // never the sealing key itself
+  parts->routing = std::make_unique<call::InboundRouting>(
+      store, call::RoutingOptions{&secrets, inbound.default_realm}, std::chrono::milliseconds(kRoutingPoll));
+  inbound.routing = parts->routing.get();
   call::OutboundOptions outbound{inbound.media, inbound.recordings_dir, parts->media_address,
                                  config.outbound.ring_timeout_s, &secrets, inbound.voice};
   parts->inbound = std::make_unique<call::InboundCalls>(io.at(0), store, pool, calls, std::move(inbound));
@@ -128,6 +140,7 @@ Telephony::Telephony(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 Telephony::~Telephony() = default;
 
 core::Status Telephony::start() {
+  parts_->routing->start();  // the first table is loaded before the first INVITE can arrive
   if (auto r = parts_->engine->start(); !r) return r;
   parts_->trunks->attach(*parts_->engine);
   return {};
@@ -148,6 +161,7 @@ void Telephony::stop(std::chrono::milliseconds drain) {
     stopped.set_value();
   });
   stopped.get_future().wait_for(std::chrono::seconds(5));
+  p.routing->stop();
   spdlog::info("event=telephony.stopped calls_left={}", p.calls.size());
 }
 
@@ -158,6 +172,7 @@ const call::VoiceEnvironment* Telephony::voice_environment(std::size_t context) 
 }
 call::Trunks& Telephony::trunks() { return *parts_->trunks; }
 const voice::EngineRegistry& Telephony::engines() const { return parts_->engines; }
+call::InboundRouting& Telephony::routing() { return *parts_->routing; }
 
 std::string Telephony::sip_address() const {
   const auto& p = *parts_;

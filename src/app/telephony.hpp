@@ -1,13 +1,14 @@
 #pragma once
 // The composition of Parley's telephony: the RTP port range, the SIP engine on the first I/O
-// context (every call it carries lives there, with its media), inbound call admission, and the
-// live calls by session id (shared with the API for POST /voice/end).
+// context (every call it carries lives there, with its media), the inbound routing table, inbound
+// call admission, and the live calls by session id (shared with the API for POST /voice/end).
 #include <chrono>
 #include <memory>
 #include <string>
 
 #include "call/active_calls.hpp"
 #include "call/call_voice.hpp"
+#include "call/inbound_routing.hpp"
 #include "call/outbound_calls.hpp"
 #include "call/trunks.hpp"
 #include "voice/engine/engine_registry.hpp"
@@ -41,6 +42,7 @@ class Telephony {
   // The voice agents' environment for calls on I/O context `context` (its own HTTP client for the
   // engines); null in media test modes, where calls run without a voice agent.
   const call::VoiceEnvironment* voice_environment(std::size_t context) const;
+  call::InboundRouting& routing();   // the inbound routing table (the API announces its writes)
 
   struct Parts;
 

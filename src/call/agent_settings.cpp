@@ -18,6 +18,9 @@ AgentSettings agent_settings(std::string_view agent_config) {
     }
     if (auto* r = v.if_contains("recording"); r && r->is_bool()) s.recording = r->get_bool();
   }
+  if (auto* m = root.if_contains("max_concurrent_calls"); m && m->is_int64() && m->get_int64() > 0) {
+    s.max_concurrent_calls = static_cast<int>(m->get_int64());
+  }
   if (auto* w = root.if_contains("webhook_url"); w && w->is_string()) s.webhook_url = std::string(w->get_string());
   return s;
 }

@@ -11,6 +11,7 @@ struct AgentSettings {
   int max_duration_s = 600;  // voice.max_duration
   bool recording = false;    // voice.recording
   std::optional<std::string> webhook_url;
+  std::optional<int> max_concurrent_calls;  // calls in flight (both directions) beyond which inbound ones fail over
 };
 
 // Defaults for anything missing or unreadable.

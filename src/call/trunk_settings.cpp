@@ -75,9 +75,22 @@ core::Result<TrunkSettings> read_trunk(const store::SipProvider& p) {
   t.trace_retention_hours = static_cast<int>(integer(cfg, "trace_retention_hours").value_or(kDefaultTraceRetentionHours));
   if (const auto* inbound = member(cfg, "inbound")) {
     const std::string mode = text(*inbound, "auth");
+    t.inbound_auth = mode == "ip"              ? InboundAuth::ip
+                     : mode == "digest"        ? InboundAuth::digest
+                     : mode == "ip_and_digest" ? InboundAuth::ip_and_digest
+                                               : InboundAuth::none;
     if (auto* ips = inbound->if_contains("allowed_ips"); ips && ips->is_array() && (mode == "ip" || mode == "ip_and_digest")) {
       for (const auto& ip : ips->get_array()) {
         if (ip.is_string()) t.allowed_ips.emplace_back(ip.get_string());
+      }
+    }
+    if (t.inbound_auth == InboundAuth::digest || t.inbound_auth == InboundAuth::ip_and_digest) {
+      t.inbound_username = text(*inbound, "username");
+      t.inbound_realm = text(*inbound, "realm");
+      if (auto* algs = inbound->if_contains("digest_algorithms"); algs && algs->is_array()) {
+        for (const auto& a : algs->get_array()) {
+          if (a.is_string()) t.digest_algorithms.emplace_back(a.get_string());
+        }
       }
     }
   }

@@ -31,12 +31,22 @@ struct TrunkRegistration {
   std::uint32_t expires = 3600;
 };
 
+// How calls from this trunk prove where they come from (inbound.auth; api/routes/sip_providers.cpp).
+enum class InboundAuth { none, ip, digest, ip_and_digest };
+
+// Where the inbound digest password lives in a provider's sealed credentials.
+inline constexpr std::string_view kInboundPasswordKey = "inbound_password";
+
 struct TrunkSettings {
   std::string id;
   std::string host;
   std::uint16_t port = 5060;
   sip::Transport transport = sip::Transport::udp;
   std::vector<std::string> allowed_ips;  // inbound IP allowlist (CIDR), when inbound auth uses it
+  InboundAuth inbound_auth = InboundAuth::none;
+  std::string inbound_username;  // digest (RFC 3261 s22.4), when inbound auth uses it
+  std::string inbound_realm;     // empty: the daemon's default realm
+  std::vector<std::string> digest_algorithms;  // offered, preferred first ("SHA-256", "MD5"); empty: both
   bool debug = false;                    // store every SIP message to and from this trunk
   int trace_retention_hours = kDefaultTraceRetentionHours;
   TrunkRegistration registration;

@@ -75,7 +75,10 @@ Trunks::Trunks(store::Store& store, core::WorkerPool& pool, const core::SecretBo
       tests_(std::make_shared<Tests>()) {}
 
 Trunks::~Trunks() {
-  follower_ = {};
+  {
+    std::lock_guard lock(follower_mu_);
+    follower_.reset();
+  }
   // Left only when stop() did not finish in time: the clients' timers belong to an engine that is
   // already gone, so the process exits without touching them.
   (void)registrations_.release();
@@ -87,31 +90,23 @@ void Trunks::attach(sip::Engine& engine) {
       engine.transactions(), bindings_,
       [this](const std::string& id, const std::optional<sip::RegistrationStatus>& s) { on_status(id, s); });
   engine_ = &engine;
-  follower_ = std::jthread([this](std::stop_token st) { follow(st); });
+  std::lock_guard lock(follower_mu_);
+  follower_ = std::make_unique<RefreshThread>(options_.poll, [this] { follow(); });
 }
 
 void Trunks::providers_changed() {
-  {
-    std::lock_guard lock(mu_);
-    nudged_ = true;
-  }
-  wake_.notify_one();
+  std::lock_guard lock(follower_mu_);
+  if (follower_) follower_->nudge();
 }
 
-void Trunks::follow(std::stop_token stop) {
-  while (!stop.stop_requested()) {
-    if (auto snapshot = read_providers()) {
-      auto* engine = engine_.load();
-      if (!engine) return;
-      asio::post(engine->context(), [this, s = std::move(*snapshot)] {
-        trace(s);  // first: a new registration's first REGISTER is already traced
-        apply(s);
-      });
-    }
-    std::unique_lock lock(mu_);
-    wake_.wait_for(lock, stop, options_.poll, [this] { return nudged_; });
-    nudged_ = false;
-  }
+void Trunks::follow() {
+  auto snapshot = read_providers();
+  auto* engine = engine_.load();
+  if (!snapshot || !engine) return;
+  asio::post(engine->context(), [this, s = std::move(*snapshot)] {
+    trace(s);  // first: a new registration's first REGISTER is already traced
+    apply(s);
+  });
 }
 
 std::optional<Trunks::Snapshot> Trunks::read_providers() {
@@ -271,7 +266,10 @@ void Trunks::stop(std::chrono::milliseconds deadline) {
     for (auto& t : tests_->running) t->abandoned = true;
   }
   tests_->cv.notify_all();
-  follower_ = {};  // request_stop + join: no more passes
+  {
+    std::lock_guard lock(follower_mu_);
+    follower_.reset();  // stop + join: no more passes
+  }
   auto* engine = engine_.exchange(nullptr);
   if (!engine) return;
   auto done = std::make_shared<std::promise<void>>();

@@ -19,13 +19,12 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 
+#include "call/refresh_thread.hpp"
 #include "call/sip_trace_recorder.hpp"
 #include "call/trunk_bindings.hpp"
 #include "call/trunk_control.hpp"
@@ -66,7 +65,7 @@ class Trunks final : public TrunkControl {
 
  private:
   struct Snapshot;
-  void follow(std::stop_token stop);
+  void follow();  // one pass of the follower thread
   std::optional<Snapshot> read_providers();
   void apply(const Snapshot& snapshot);  // on the SIP thread
   void trace(const Snapshot& snapshot);  // on the SIP thread
@@ -84,10 +83,8 @@ class Trunks final : public TrunkControl {
   std::uint64_t trace_generation_ = 0;                 // SIP thread: newest address resolution wins
   struct Tests;                  // Test Connection probes in flight (shared with their SIP callbacks)
   std::shared_ptr<Tests> tests_;
-  std::mutex mu_;
-  std::condition_variable_any wake_;
-  bool nudged_ = false;
-  std::jthread follower_;
+  std::mutex follower_mu_;  // providers_changed() may come from any thread while stop() runs
+  std::unique_ptr<RefreshThread> follower_;
 };
 
 }  // namespace parley::call

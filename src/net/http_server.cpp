@@ -205,11 +205,15 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     }
 
     void hand_over(const WebSocketRoute& route, HttpRequest req, WebSocketUpgrade decision) {
-      if (!decision.handler || server_->stopping) {
-        if (!decision.handler) {
-          keep_alive_ = false;
-          return write(req, std::move(decision.refusal));
-        }
+      if (!decision.handler) {
+        keep_alive_ = false;
+        return write(req, std::move(decision.refusal));
+      }
+      // Checked and registered under the lock stop() takes: either stop() sees this channel and closes it,
+      // or the upgrade is refused; the 101 is only sent once the channel is registered.
+      std::unique_lock lock(server_->sessions_mu);
+      if (server_->stopping) {
+        lock.unlock();
         return respond_error(std::move(req), 503, "unavailable", "server is shutting down");
       }
       auto ms = std::chrono::duration<double, std::milli>(Clock::now() - started_).count();
@@ -222,7 +226,6 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
       limits.handshake_timeout = server_->options.request_timeout;
       auto channel = detail::accept_websocket(std::move(stream_), parser_->release(), std::move(req),
                                               std::move(decision.handler), limits, shared_from_this());
-      std::lock_guard lock(server_->sessions_mu);
       if (server_->websockets.size() > 1024) std::erase_if(server_->websockets, [](const auto& w) { return w.expired(); });
       server_->websockets.insert(channel);
     }
@@ -356,7 +359,10 @@ std::uint16_t HttpServer::port() const {
 }
 
 void HttpServer::stop(std::chrono::milliseconds drain) {
-  if (impl_->stopping.exchange(true)) return;
+  {
+    std::lock_guard lock(impl_->sessions_mu);  // orders this against a WebSocket hand-over in progress
+    if (impl_->stopping.exchange(true)) return;
+  }
   asio::post(impl_->acceptor.get_executor(), [impl = impl_] {
     beast::error_code ec;
     impl->acceptor.close(ec);

@@ -62,6 +62,11 @@ class Store {
     // Refuse (rate_limited) when the API key already has this many calls initiating, ringing or
     // in progress; counted inside the transaction so concurrent dials cannot overshoot.
     std::optional<int> max_active_for_key;
+    // Refuse (not_found) when the session's agent no longer exists, or (unavailable) when it already
+    // has this many calls initiating, ringing or in progress, inbound or outbound; both checked
+    // inside the transaction, so concurrent calls cannot overshoot the cap.
+    bool require_agent = false;
+    std::optional<int> max_active_for_agent;
   };
   // Sessions. Creating one also records its remote party as a lead, in the same transaction.
   virtual Result<std::pair<VoiceSession, bool>> create_session(const VoiceSession& session, const CreateOptions& options,
@@ -104,6 +109,20 @@ class Store {
   virtual Result<Page<SipRoute>> list_sip_routes(int limit, int offset) = 0;
   virtual Result<SipRoute> update_sip_route(const SipRoute& r) = 0;
   virtual Status delete_sip_route(std::string_view id) = 0;
+
+  // Group commit: `write` runs with the others queued meanwhile in one transaction, each in a
+  // savepoint of its own (a failing write is undone alone), and one commit makes them all durable:
+  // N writes cost one fsync. Writes run in submission order on the store's committer thread, where
+  // every Store method called from `write` joins that transaction. `done` (optional) gets the
+  // write's outcome there once it is committed (or failed): keep it short.
+  using Write = std::function<Status(Store&)>;
+  virtual void write_async(Write write, std::function<void(const Status&)> done) = 0;
+  // Returns once every write queued before the call is committed and its `done` has run.
+  virtual void flush() = 0;
+
+  // Grows with every committed change to agents, phone numbers, SIP providers or routes (whatever
+  // wrote it, on any node sharing the database): readers of those tables poll it cheaply.
+  virtual Result<std::int64_t> routing_generation() = 0;
 
   // Webhook outbox. `claim_due_webhooks` returns pending deliveries due by `now` that are the
   // oldest pending one of their session (per-call order), excluding `in_flight` ids.

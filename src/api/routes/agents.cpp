@@ -253,13 +253,15 @@ core::Status check_rules(const json::object& rules) {
 Result<json::object> normalize(json::object in) {
   Fields f(in);
   if (auto r = f.only({"name", "system_prompt", "voice", "after_hours", "phone_number_id", "engine", "llm", "rules",
-                       "webhook_url"});
+                       "webhook_url", "max_concurrent_calls"});
       !r) {
     return std::unexpected(r.error());
   }
   if (auto r = f.string("name", 200, true); !r) return std::unexpected(r.error());
   if (auto r = f.string("system_prompt", 20000); !r) return std::unexpected(r.error());
   if (auto r = check_url(f, "webhook_url"); !r) return std::unexpected(r.error());
+  // Calls in flight (inbound and outbound) beyond which inbound calls take the route's failover.
+  if (auto r = f.integer("max_concurrent_calls", 1, 100000); !r) return std::unexpected(r.error());
 
   json::object voice = in.contains("voice") && in.at("voice").is_object() ? in.at("voice").get_object() : json::object{};
   if (auto v = f.object("voice"); !v) return std::unexpected(v.error());

@@ -145,8 +145,12 @@ Result<store::SipProvider> twilio_sip_provider(ApiDeps& deps, const store::Phone
     for (const auto& ip : deps.config.twilio_signaling_ips) ips.emplace_back(ip);
     json::object inbound{{"allowed_ips", std::move(ips)}};
     if (!done.sip_username.empty()) {
+      // Calls come from Twilio's edges and answer the challenge with the TwiML <Dial><Sip>
+      // credentials. MD5 alone: the algorithm every carrier UA answers (RFC 2617).
+      inbound["auth"] = "ip_and_digest";
       inbound["username"] = done.sip_username;
       inbound["password"] = done.sip_password;
+      inbound["digest_algorithms"] = json::array{"MD5"};
     }
     provider["inbound"] = std::move(inbound);
   }

@@ -95,7 +95,7 @@ Result<json::object> normalize(json::object in, const json::object& secrets) {
   json::object inbound = in.contains("inbound") && in["inbound"].is_object() ? in["inbound"].get_object() : json::object{};
   TRY_FIELD(f.object("inbound"));
   Fields inf(inbound, "inbound");
-  TRY_FIELD(inf.only({"auth", "allowed_ips", "username", "realm"}));
+  TRY_FIELD(inf.only({"auth", "allowed_ips", "username", "realm", "digest_algorithms"}));
   auto ips = inf.array("allowed_ips", 100);
   if (!ips) return std::unexpected(ips.error());
   std::vector<std::string> cidrs;
@@ -119,6 +119,27 @@ Result<json::object> normalize(json::object in, const json::object& secrets) {
   if (wants_digest && (!inbound.contains("username") || !secrets.contains("inbound_password"))) {
     return fail(Errc::validation, "inbound.username and inbound.password are required for auth " + mode,
                 "inbound.password");
+  }
+  // The challenges offered to digest callers, preferred first (RFC 8760 s2.4). A caller that reads
+  // only the first challenge and knows only MD5 (SIPp 3.6, some older PBXs) needs ["MD5"].
+  auto algorithms = inf.array("digest_algorithms", 2);
+  if (!algorithms) return std::unexpected(algorithms.error());
+  if (*algorithms) {
+    if ((*algorithms)->empty()) {
+      return fail(Errc::validation, "inbound.digest_algorithms must not be empty", "inbound.digest_algorithms");
+    }
+    std::vector<std::string_view> seen;
+    for (const auto& a : **algorithms) {
+      bool ok = a.is_string() && (a.get_string() == "SHA-256" || a.get_string() == "MD5") &&
+                std::find(seen.begin(), seen.end(), a.get_string()) == seen.end();
+      if (!ok) {
+        return fail(Errc::validation, "inbound.digest_algorithms must list SHA-256 and/or MD5 once each",
+                    "inbound.digest_algorithms");
+      }
+      seen.push_back(a.get_string());
+    }
+  } else if (wants_digest) {
+    inbound["digest_algorithms"] = json::array{"SHA-256", "MD5"};
   }
   inbound["auth"] = mode;
   inbound["allowed_ips"] = ips->value_or(json::array{});

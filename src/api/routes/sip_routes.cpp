@@ -6,6 +6,7 @@
 #include "api/json_io.hpp"
 #include "api/routes/routes.hpp"
 #include "call/e164.hpp"
+#include "call/inbound_router.hpp"
 #include "core/ids.hpp"
 #include "core/time.hpp"
 
@@ -113,6 +114,10 @@ Result<json::object> normalize(json::object in, store::Store& store) {
       if (!uri) return std::unexpected(uri.error());
       if (!uri->value().starts_with("sip:") && !uri->value().starts_with("sips:")) {
         return fail(Errc::validation, "failover.uri must be a sip: or sips: URI", "failover.uri");
+      }
+      if (!call::is_contact_uri(uri->value())) {  // it becomes a 302's Contact
+        return fail(Errc::validation, "failover.uri must be one SIP URI without spaces, quotes, <, > or commas",
+                    "failover.uri");
       }
     } else {
       TRY_FIELD(ff.only({"type", "message"}));

@@ -119,16 +119,17 @@ core::Result<Statement> Connection::prepare(const std::string& sql) {
 }
 
 core::Result<Transaction> Transaction::begin(Connection& c) {
-  if (auto r = c.exec("BEGIN IMMEDIATE"); !r) return std::unexpected(r.error());
-  return Transaction(c);
+  const bool nested = c.in_transaction();
+  if (auto r = c.exec(nested ? "SAVEPOINT method" : "BEGIN IMMEDIATE"); !r) return std::unexpected(r.error());
+  return Transaction(c, nested);
 }
 
 Transaction::~Transaction() {
-  if (c_) (void)c_->exec("ROLLBACK");
+  if (c_) (void)c_->exec(nested_ ? "ROLLBACK TO method; RELEASE method" : "ROLLBACK");
 }
 
 core::Status Transaction::commit() {
-  auto r = c_->exec("COMMIT");
+  auto r = c_->exec(nested_ ? "RELEASE method" : "COMMIT");
   if (r) c_ = nullptr;
   return r;
 }

@@ -58,6 +58,7 @@ class Connection {
   core::Status exec(std::string_view sql);  // one or more statements, no results
   core::Result<Statement> prepare(const std::string& sql);  // cached by SQL text
   std::int64_t changes() const { return sqlite3_changes64(db_); }
+  bool in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
  private:
   explicit Connection(sqlite3* db) : db_(db) {}
@@ -67,16 +68,19 @@ class Connection {
 
 // BEGIN IMMEDIATE ... COMMIT, rolled back unless commit() succeeds. IMMEDIATE takes the write lock
 // up front so two writers never deadlock upgrading a read lock.
+// BEGIN IMMEDIATE ... COMMIT; inside a transaction already (a group commit), a savepoint instead,
+// so the method's writes still stand or fall together.
 class Transaction {
  public:
   static core::Result<Transaction> begin(Connection& c);
-  Transaction(Transaction&& o) noexcept : c_(o.c_) { o.c_ = nullptr; }
+  Transaction(Transaction&& o) noexcept : c_(o.c_), nested_(o.nested_) { o.c_ = nullptr; }
   ~Transaction();
   core::Status commit();
 
  private:
-  explicit Transaction(Connection& c) : c_(&c) {}
+  Transaction(Connection& c, bool nested) : c_(&c), nested_(nested) {}
   Connection* c_;
+  bool nested_;
 };
 
 }  // namespace parley::store::sqlite

@@ -197,6 +197,28 @@ ALTER TABLE voice_sessions ADD COLUMN attempts TEXT;
     {7, "session_turn_latency", R"SQL(
 ALTER TABLE voice_sessions ADD COLUMN latency TEXT;
 )SQL"},
+    // Inbound admission: one counter that every change to what routing reads bumps (routers on
+    // any node poll it instead of re-reading the tables), and the in-flight calls of an agent
+    // counted from a partial index (its concurrency cap, inside the session-create transaction).
+    {8, "routing_generation_and_agent_load", R"SQL(
+CREATE TABLE routing_generation (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
+INSERT INTO routing_generation (id, value) VALUES (1, 1);
+CREATE TRIGGER agents_ins AFTER INSERT ON agents BEGIN UPDATE routing_generation SET value = value + 1; END;
+CREATE TRIGGER agents_upd AFTER UPDATE ON agents BEGIN UPDATE routing_generation SET value = value + 1; END;
+CREATE TRIGGER agents_del AFTER DELETE ON agents BEGIN UPDATE routing_generation SET value = value + 1; END;
+CREATE TRIGGER phone_numbers_ins AFTER INSERT ON phone_numbers BEGIN UPDATE routing_generation SET value = value + 1; END;
+CREATE TRIGGER phone_numbers_upd AFTER UPDATE ON phone_numbers BEGIN UPDATE routing_generation SET value = value + 1; END;
+CREATE TRIGGER phone_numbers_del AFTER DELETE ON phone_numbers BEGIN UPDATE routing_generation SET value = value + 1; END;
+CREATE TRIGGER sip_providers_ins AFTER INSERT ON sip_providers BEGIN UPDATE routing_generation SET value = value + 1; END;
+CREATE TRIGGER sip_providers_upd AFTER UPDATE OF name, kind, priority, config, credentials ON sip_providers
+  BEGIN UPDATE routing_generation SET value = value + 1; END;
+CREATE TRIGGER sip_providers_del AFTER DELETE ON sip_providers BEGIN UPDATE routing_generation SET value = value + 1; END;
+CREATE TRIGGER sip_routes_ins AFTER INSERT ON sip_routes BEGIN UPDATE routing_generation SET value = value + 1; END;
+CREATE TRIGGER sip_routes_upd AFTER UPDATE ON sip_routes BEGIN UPDATE routing_generation SET value = value + 1; END;
+CREATE TRIGGER sip_routes_del AFTER DELETE ON sip_routes BEGIN UPDATE routing_generation SET value = value + 1; END;
+CREATE INDEX voice_sessions_in_flight_by_agent ON voice_sessions(agent_id)
+  WHERE status IN ('initiating', 'ringing', 'in_progress');
+)SQL"},
 };
 
 }  // namespace

@@ -160,6 +160,11 @@ Status SqliteStore::delete_sip_route(std::string_view id) {
   return expect_changed(**c, "route");
 }
 
+Result<std::int64_t> SqliteStore::routing_generation() {
+  PARLEY_TRY(c, acquire());
+  return scalar(**c, "SELECT value FROM routing_generation WHERE id = 1", [](Statement&) {});
+}
+
 Status SqliteStore::append_sip_traces(const std::vector<SipTrace>& traces) {
   if (traces.empty()) return {};
   PARLEY_TRY(c, acquire());

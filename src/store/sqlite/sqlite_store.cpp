@@ -1,5 +1,9 @@
 #include "store/sqlite/sqlite_store.hpp"
 
+#include <condition_variable>
+#include <deque>
+#include <thread>
+
 #include <fmt/format.h>
 
 #include "core/ids.hpp"
@@ -157,6 +161,107 @@ Status insert_number(Connection& c, const PhoneNumber& n) {
   return stmt->run();
 }
 
+namespace {
+
+constexpr std::size_t kMaxGroup = 256;  // writes per group commit: bounds how long one holds the lock
+
+// The group commit a thread is running, if any: store methods called from its writes join it.
+thread_local SqliteStore* tl_group_store = nullptr;
+thread_local Connection* tl_group_connection = nullptr;
+
+}  // namespace
+
+// Writes queued by write_async; one thread commits them in groups.
+struct SqliteStore::Committer {
+  std::mutex mu;
+  std::condition_variable_any wake;  // new writes, or stop
+  std::condition_variable drained;   // a group finished
+  std::deque<std::pair<Write, std::function<void(const Status&)>>> queue;
+  std::uint64_t queued = 0;     // writes ever queued
+  std::uint64_t finished = 0;   // writes committed (or failed) with their done run
+  std::jthread thread;
+};
+
+SqliteStore::SqliteStore(std::string path) : path_(std::move(path)), committer_(std::make_unique<Committer>()) {
+  committer_->thread = std::jthread([this](std::stop_token st) { commit_loop(st); });
+}
+
+SqliteStore::~SqliteStore() {
+  committer_->thread.request_stop();  // the loop drains the queue before it leaves
+  committer_->thread.join();
+}
+
+void SqliteStore::write_async(Write write, std::function<void(const Status&)> done) {
+  {
+    std::lock_guard lock(committer_->mu);
+    committer_->queue.emplace_back(std::move(write), std::move(done));
+    ++committer_->queued;
+  }
+  committer_->wake.notify_one();
+}
+
+void SqliteStore::flush() {
+  std::unique_lock lock(committer_->mu);
+  const auto target = committer_->queued;
+  committer_->drained.wait(lock, [&] { return committer_->finished >= target; });
+}
+
+void SqliteStore::commit_loop(std::stop_token stop) {
+  auto& c = *committer_;
+  for (;;) {
+    std::vector<Write> writes;
+    std::vector<std::function<void(const Status&)>> dones;
+    {
+      std::unique_lock lock(c.mu);
+      c.wake.wait(lock, stop, [&] { return !c.queue.empty(); });
+      if (c.queue.empty()) return;  // stopping, and nothing left
+      while (!c.queue.empty() && writes.size() < kMaxGroup) {
+        writes.push_back(std::move(c.queue.front().first));
+        dones.push_back(std::move(c.queue.front().second));
+        c.queue.pop_front();
+      }
+    }
+    auto results = write_together(writes);
+    for (std::size_t i = 0; i < dones.size(); ++i) {
+      if (dones[i]) dones[i](results[i]);
+    }
+    {
+      std::lock_guard lock(c.mu);
+      c.finished += writes.size();
+    }
+    c.drained.notify_all();
+  }
+}
+
+std::vector<Status> SqliteStore::write_together(std::vector<Write>& writes) {
+  std::vector<Status> results(writes.size());
+  auto everything_failed = [&](const core::Error& e) {
+    for (auto& r : results) r = std::unexpected(e);
+    return std::move(results);
+  };
+  auto lease = acquire();
+  if (!lease) return everything_failed(lease.error());
+  auto& conn = **lease;
+  if (auto r = conn.exec("BEGIN IMMEDIATE"); !r) return everything_failed(r.error());
+  tl_group_store = this;
+  tl_group_connection = &conn;
+  for (std::size_t i = 0; i < writes.size(); ++i) {
+    if (auto r = conn.exec("SAVEPOINT write"); !r) {
+      results[i] = std::unexpected(r.error());
+      continue;
+    }
+    results[i] = writes[i](*this);
+    (void)conn.exec(results[i] ? "RELEASE write" : "ROLLBACK TO write; RELEASE write");
+  }
+  tl_group_store = nullptr;
+  tl_group_connection = nullptr;
+  if (auto r = conn.exec("COMMIT"); !r) {
+    (void)conn.exec("ROLLBACK");
+    return everything_failed(r.error());
+  }
+  return results;
+}
+
 core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) {
   std::unique_ptr<SqliteStore> store(new SqliteStore(path));
   PARLEY_TRY(conn, Connection::open(path));  // fail early on a bad path or a non-database file
@@ -166,6 +271,7 @@ core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& 
 }
 
 core::Result<SqliteStore::Lease> SqliteStore::acquire() {
+  if (tl_group_store == this) return Lease(*tl_group_connection);  // inside a group commit's write
   {
     std::lock_guard lock(mu_);
     if (!idle_.empty()) {
@@ -413,6 +519,20 @@ Result<std::pair<VoiceSession, bool>> SqliteStore::create_session(const VoiceSes
       return fail(Errc::rate_limited,
                   fmt::format("{} outbound calls are already in progress for this API key (limit {})", *active,
                               *options.max_active_for_key));
+    }
+  }
+  if (options.require_agent) {
+    PARLEY_TRY(exists, scalar(**c, "SELECT count(*) FROM agents WHERE id = ?1", [&](Statement& s) { s.bind(1, v.agent_id); }));
+    if (*exists == 0) return fail(Errc::not_found, "agent " + v.agent_id + " no longer exists");
+  }
+  if (options.max_active_for_agent) {
+    PARLEY_TRY(active, scalar(**c,
+                              "SELECT count(*) FROM voice_sessions WHERE agent_id = ?1 AND "
+                              "status IN ('initiating', 'ringing', 'in_progress')",
+                              [&](Statement& s) { s.bind(1, v.agent_id); }));
+    if (*active >= *options.max_active_for_agent) {
+      return fail(Errc::unavailable, fmt::format("agent {} already has {} calls in flight (limit {})", v.agent_id,
+                                                 *active, *options.max_active_for_agent));
     }
   }
   {

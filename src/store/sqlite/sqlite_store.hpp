@@ -1,8 +1,10 @@
 #pragma once
 // The embedded backend: one SQLite file in WAL mode with synchronous=FULL. Connections are pooled
-// (one per concurrent caller, created on demand) and each caches its prepared statements.
+// (one per concurrent caller, created on demand) and each caches its prepared statements. Writes
+// queued with write_async share transactions (group commit) on one committer thread.
 #include <memory>
 #include <mutex>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -15,6 +17,7 @@ class SqliteStore final : public Store {
  public:
   // Opens (creating if needed) the database file. Does not migrate.
   static core::Result<std::unique_ptr<SqliteStore>> open(const std::string& path);
+  ~SqliteStore() override;  // commits what write_async still holds
 
   Status migrate() override;
   Result<int> schema_version() override;
@@ -69,6 +72,9 @@ class SqliteStore final : public Store {
   Result<Page<SipRoute>> list_sip_routes(int limit, int offset) override;
   Result<SipRoute> update_sip_route(const SipRoute& r) override;
   Status delete_sip_route(std::string_view id) override;
+  Result<std::int64_t> routing_generation() override;
+  void write_async(Write write, std::function<void(const Status&)> done) override;
+  void flush() override;
 
   Result<std::vector<WebhookDelivery>> claim_due_webhooks(std::int64_t now, int limit,
                                                           const std::vector<std::string>& in_flight) override;
@@ -101,28 +107,36 @@ class SqliteStore final : public Store {
                                                       const std::vector<PhoneNumber>& numbers) override;
 
  private:
-  // Returns a pooled connection on destruction.
+  // Returns a pooled connection on destruction; or borrows the group commit's connection, when a
+  // method runs inside a write of write_async on the committer thread.
   class Lease {
    public:
-    Lease(SqliteStore* s, std::unique_ptr<Connection> c) : store_(s), conn_(std::move(c)) {}
+    Lease(SqliteStore* s, std::unique_ptr<Connection> c) : store_(s), conn_(std::move(c)), borrowed_(conn_.get()) {}
+    explicit Lease(Connection& borrowed) : store_(nullptr), borrowed_(&borrowed) {}
     Lease(Lease&& o) noexcept = default;
     ~Lease() {
       if (conn_) store_->release(std::move(conn_));
     }
-    Connection& operator*() { return *conn_; }
-    Connection* operator->() { return conn_.get(); }
+    Connection& operator*() { return *borrowed_; }
+    Connection* operator->() { return borrowed_; }
 
    private:
     SqliteStore* store_;
     std::unique_ptr<Connection> conn_;
+    Connection* borrowed_;
   };
-  explicit SqliteStore(std::string path) : path_(std::move(path)) {}
+  struct Committer;
+  explicit SqliteStore(std::string path);
   core::Result<Lease> acquire();
   void release(std::unique_ptr<Connection> c);
+  void commit_loop(std::stop_token stop);
+  // One transaction for `writes`, each in its own savepoint; one status per write.
+  std::vector<Status> write_together(std::vector<Write>& writes);
 
   std::string path_;
   std::mutex mu_;
   std::vector<std::unique_ptr<Connection>> idle_;
+  std::unique_ptr<Committer> committer_;  // last: its thread stops first
 };
 
 }  // namespace parley::store::sqlite

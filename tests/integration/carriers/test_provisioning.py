@@ -108,7 +108,10 @@ def test_sip_trunk_import_provisions_everything_and_delete_undoes_it(daemon, fak
     assert cred["password"] not in r.body.decode()
     sp = daemon.get(f"/voice/sip/providers/{n['sip_provider_id']}").json()
     assert sp["kind"] == "twilio" and sp["host"] == trunk["domain_name"]
-    assert sp["inbound"]["allowed_ips"] == ["127.0.0.1/32"] and sp["inbound"]["auth"] == "ip"
+    # Twilio's edges by IP and the credential by digest (MD5): both are checked on a call.
+    assert sp["inbound"]["allowed_ips"] == ["127.0.0.1/32"] and sp["inbound"]["auth"] == "ip_and_digest"
+    assert sp["inbound"]["username"] == cred["username"] and sp["inbound"]["password_set"] is True
+    assert sp["inbound"]["digest_algorithms"] == ["MD5"]
     assert sp["outbound"]["username"] == cred["username"] and sp["outbound"]["password_set"] is True
     assert cred["password"] not in daemon.get(f"/voice/sip/providers/{n['sip_provider_id']}").body.decode()
     db = sqlite3.connect(os.path.join(daemon.data_dir, "parley.db"))
@@ -141,7 +144,8 @@ def test_directions_decide_what_is_made(daemon, fake, inbound, outbound, kinds):
     n = r.json()
     assert [x["kind"] for x in n["remote_resources"]] == kinds
     sp = daemon.get(f"/voice/sip/providers/{n['sip_provider_id']}").json()
-    assert (sp["inbound"]["auth"] == "ip") == inbound
+    # Digest needs the credential, which is made for termination (outbound) only.
+    assert sp["inbound"]["auth"] == ("ip_and_digest" if inbound and outbound else "ip" if inbound else "none")
     assert ("username" in sp.get("outbound", {})) == outbound
     assert daemon.delete(f"/voice/phone-numbers/{n['id']}").status == 200
     assert fake.resources() == NOTHING

@@ -2,9 +2,9 @@
 the official twilio library gets TwiML that dials Parley's SIP address with the trunk's credentials;
 SIPp dials that URI with those credentials and the call reaches the agent linked to the number.
 
-The call leg is admitted by the imported trunk's IP allowlist (`twilio.signaling_ips`, here
-127.0.0.1): the daemon does not yet challenge trunk calls with digest authentication (SIP issue), so
-the scenario answers a 401/407 with the TwiML credentials if one comes, and otherwise goes straight on."""
+The imported trunk requires both its IP allowlist (`twilio.signaling_ips`, here 127.0.0.1) and digest
+credentials (`ip_and_digest`, MD5): the call leg is challenged and answers with the TwiML credentials,
+and the same leg with a wrong password is refused."""
 import os
 import time
 import urllib.parse
@@ -59,6 +59,10 @@ def test_signed_webhook_twiml_and_sip_call_reach_the_linked_agent(make_daemon, f
     rc, stats, out = sipp(d, ["-sf", os.path.join(SCENARIOS, "uac_digest_if_challenged.xml"), "-s", service,
                               "-au", user, "-ap", password], timeout=30)
     assert rc == 0 and stats["SuccessfulCall(C)"] == "1", out
+    assert "event=sip.auth.ok" in d.stderr() and f"user={user}" in d.stderr(), "the leg was challenged"
+    rc, stats, out = sipp(d, ["-sf", os.path.join(SCENARIOS, "uac_digest_rejected.xml"), "-s", service,
+                              "-au", user, "-ap", password + "x"], timeout=30)
+    assert rc == 0 and stats["SuccessfulCall(C)"] == "1", "a wrong password gets a second 401: " + out
 
     deadline = time.time() + 10
     sessions = []

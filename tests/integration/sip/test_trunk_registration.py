@@ -110,7 +110,7 @@ def test_a_call_to_the_registered_contact_routes_by_its_trunk(daemon, kamailio, 
         scenario = tmp_path / "reject.xml"
         scenario.write_text(f.read().replace("[status]", "403"))
     r = subprocess.run(["sipp", f"127.0.0.1:{daemon.sip_port}", "-sf", str(scenario), "-s", "pb0123456789abcdef0123",
-                        "-i", "127.0.0.1", "-p", "0", "-m", "1", "-timeout", "15s", "-timeout_error", "-nostdin"],
+                        "-i", "127.0.0.1", "-mp", str(sipp_media_port()), "-p", "0", "-m", "1", "-timeout", "15s", "-timeout_error", "-nostdin"],
                        cwd=str(tmp_path), capture_output=True, text=True, timeout=30)
     assert r.returncode == 0, r.stdout[-2000:]
 

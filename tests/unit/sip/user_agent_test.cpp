@@ -359,5 +359,39 @@ TEST_F(UaFixture, ServerAuthChallengesAndVerifies) {
   }
 }
 
+TEST_F(UaFixture, ServerAuthUsesTheSpaceItIsGiven) {
+  ServerAuth auth("default.example", std::string(32, 'k'));
+  const auth::DigestAlgorithm md5_only[] = {auth::DigestAlgorithm::md5};
+  const ServerAuth::Space space{"pbx.example", md5_only};
+  auto lookup = [](std::string_view user) -> std::optional<std::string> {
+    return user == "trunk" ? std::optional<std::string>("secret") : std::nullopt;
+  };
+  deliver(request("INVITE", "z9hG4bKs1", {}, 1, kOffer));
+  EXPECT_FALSE(auth.authorize(*handler.calls[0], space, lookup));
+  ASSERT_EQ(sender.last()->message.count(HeaderId::www_authenticate), 1U);
+  auto md5 = auth::parse_challenge(sender.last()->message.find(HeaderId::www_authenticate)->value);
+  ASSERT_TRUE(md5);
+  EXPECT_EQ(md5->realm, "pbx.example");
+  EXPECT_EQ(md5->algorithm, auth::DigestAlgorithm::md5);
+
+  // SHA-256 credentials for the right password are refused where only MD5 is offered.
+  auto sha = *md5;
+  sha.algorithm = auth::DigestAlgorithm::sha256;
+  const auth::DigestRequest invite{"INVITE", "sip:svc@127.0.0.1:5060"};
+  deliver(request("INVITE", "z9hG4bKs2", {}, 2, kOffer,
+                  "Authorization: " + auth::build_authorization(sha, "trunk", "secret", invite) + "\r\n"));
+  EXPECT_FALSE(auth.authorize(*handler.calls.back(), space, lookup));
+  deliver(request("INVITE", "z9hG4bKs3", {}, 3, kOffer,
+                  "Authorization: " + auth::build_authorization(*md5, "trunk", "secret", invite) + "\r\n"));
+  EXPECT_TRUE(auth.authorize(*handler.calls.back(), space, lookup));
+  // The same nonce with a higher count is fine; that count again is a replay.
+  deliver(request("INVITE", "z9hG4bKs4", {}, 4, kOffer,
+                  "Authorization: " + auth::build_authorization(*md5, "trunk", "secret", invite, 2) + "\r\n"));
+  EXPECT_TRUE(auth.authorize(*handler.calls.back(), space, lookup));
+  deliver(request("INVITE", "z9hG4bKs5", {}, 5, kOffer,
+                  "Authorization: " + auth::build_authorization(*md5, "trunk", "secret", invite, 2) + "\r\n"));
+  EXPECT_FALSE(auth.authorize(*handler.calls.back(), space, lookup)) << "nc 2 of this nonce was used";
+}
+
 }  // namespace
 }  // namespace parley::sip

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <mutex>
 #include <thread>
 
 #include "core/ids.hpp"
@@ -177,6 +178,124 @@ TEST_F(SqliteStoreTest, IdempotencyAndConcurrencyCapAreTransactional) {
   ASSERT_FALSE(over.has_value()) << "two calls are already initiating";
   EXPECT_EQ(over.error().code, core::Errc::rate_limited);
   EXPECT_EQ(store_->list_sessions({})->total, 2) << "nothing written by a refused create";
+}
+
+TEST_F(SqliteStoreTest, AgentCapCountsInFlightCallsOfBothDirectionsInTheTransaction) {
+  auto a = store_->create_agent(agent("Desk"), std::nullopt);
+  ASSERT_TRUE(a.has_value());
+  auto make = [&](std::string kind, std::string status) {
+    store::VoiceSession s;
+    s.id = core::new_id("call");
+    s.kind = std::move(kind);
+    s.status = std::move(status);
+    s.agent_id = a->id;
+    s.from_number = "+14155550000";
+    s.created_at = core::to_unix_ms(core::now_utc());
+    return s;
+  };
+  store::Store::CreateOptions capped;
+  capped.require_agent = true;
+  capped.max_active_for_agent = 2;
+  ASSERT_TRUE(store_->create_session(make("outbound", "initiating"), capped, nullptr).has_value());
+  ASSERT_TRUE(store_->create_session(make("inbound", "completed"), {}, nullptr).has_value());  // over: not counted
+  ASSERT_TRUE(store_->create_session(make("inbound", "ringing"), capped, nullptr).has_value());
+  auto over = store_->create_session(make("inbound", "ringing"), capped, nullptr);
+  ASSERT_FALSE(over.has_value()) << "an outbound and an inbound call are in flight";
+  EXPECT_EQ(over.error().code, core::Errc::unavailable);
+  EXPECT_EQ(store_->list_sessions({})->total, 3) << "nothing written by a refused create";
+
+  ASSERT_TRUE(store_->delete_agent(a->id).has_value());
+  store::Store::CreateOptions must_exist;
+  must_exist.require_agent = true;
+  auto gone = store_->create_session(make("inbound", "ringing"), must_exist, nullptr);
+  ASSERT_FALSE(gone.has_value());
+  EXPECT_EQ(gone.error().code, core::Errc::not_found);
+}
+
+TEST_F(SqliteStoreTest, GroupCommitRunsWritesInOrderAndUndoesAFailedOneAlone) {
+  auto a = store_->create_agent(agent("Desk"), std::nullopt);
+  ASSERT_TRUE(a.has_value());
+  auto session = [&](int i) {
+    store::VoiceSession s;
+    s.id = "call_group" + std::to_string(i);
+    s.kind = "inbound";
+    s.status = "ringing";
+    s.agent_id = a->id;
+    s.from_number = "+1415555010" + std::to_string(i % 10);
+    s.created_at = 1000 + i;
+    return s;
+  };
+  std::mutex mu;
+  std::vector<std::string> order;
+  std::vector<core::Status> outcomes(40);
+  for (int i = 0; i < 40; ++i) {
+    store_->write_async(
+        [&, i](store::Store& st) -> core::Status {
+          {
+            std::lock_guard lock(mu);
+            order.push_back(std::to_string(i));
+          }
+          auto created = st.create_session(session(i));
+          if (!created) return std::unexpected(created.error());
+          if (i % 10 == 3) {  // written, then refused: its session must not stay
+            return core::fail(core::Errc::conflict, "refused after writing");
+          }
+          return {};
+        },
+        [&, i](const core::Status& s) { outcomes[i] = s; });
+  }
+  store_->flush();
+  for (int i = 0; i < 40; ++i) {
+    ASSERT_EQ(order[i], std::to_string(i)) << "submission order";
+    EXPECT_EQ(outcomes[i].has_value(), i % 10 != 3) << i;
+    EXPECT_EQ(store_->get_session("call_group" + std::to_string(i)).has_value(), i % 10 != 3) << i;
+  }
+  EXPECT_EQ(store_->list_sessions({})->total, 36);
+  // Callers +1415555010..9; every call from ...3 was refused, and its lead went with it.
+  EXPECT_EQ(store_->list_leads(100, 0)->total, 9);
+
+  // A transition inside a group is the same compare-and-set.
+  core::Status moved, stale;
+  store_->write_async([](store::Store& st) -> core::Status {
+    store::SessionTransition t{"call_group0", {"ringing"}, "in_progress"};
+    if (auto r = st.transition_session(t, nullptr); !r) return std::unexpected(r.error());
+    return {};
+  }, [&](const core::Status& s) { moved = s; });
+  store_->write_async([](store::Store& st) -> core::Status {
+    store::SessionTransition t{"call_group0", {"ringing"}, "canceled"};
+    if (auto r = st.transition_session(t, nullptr); !r) return std::unexpected(r.error());
+    return {};
+  }, [&](const core::Status& s) { stale = s; });
+  store_->flush();
+  EXPECT_TRUE(moved.has_value());
+  ASSERT_FALSE(stale.has_value());
+  EXPECT_EQ(stale.error().code, core::Errc::conflict);
+  EXPECT_EQ(store_->get_session("call_group0")->status, "in_progress");
+}
+
+TEST_F(SqliteStoreTest, RoutingGenerationGrowsWithEveryRoutingChangeOnly) {
+  auto before = store_->routing_generation();
+  ASSERT_TRUE(before.has_value());
+  auto a = store_->create_agent(agent("Desk"), std::nullopt);
+  ASSERT_TRUE(a.has_value());
+  auto after_agent = store_->routing_generation();
+  EXPECT_GT(*after_agent, *before);
+  store::SipProvider p;
+  p.id = core::new_id("sp");
+  p.name = "pbx";
+  p.kind = "generic";
+  p.config = "{}";
+  p.created_at = p.updated_at = 1;
+  ASSERT_TRUE(store_->create_sip_provider(p).has_value());
+  auto after_provider = store_->routing_generation();
+  EXPECT_GT(*after_provider, *after_agent);
+  ASSERT_TRUE(store_->set_registration_state(p.id, "registered", 5, "").has_value());
+  EXPECT_EQ(*store_->routing_generation(), *after_provider) << "registration state is not routing";
+  ASSERT_TRUE(store_->create_phone_number(number("+14155550100")).has_value());
+  auto after_number = store_->routing_generation();
+  EXPECT_GT(*after_number, *after_provider);
+  ASSERT_TRUE(store_->delete_sip_provider(p.id).has_value());
+  EXPECT_GT(*store_->routing_generation(), *after_number);
 }
 
 TEST_F(SqliteStoreTest, TranscriptOrderedAndUniquePerSeq) {
