@@ -1,8 +1,10 @@
 #include "call/inbound_calls.hpp"
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <variant>
 
 #include "call/live_call.hpp"
@@ -87,6 +89,10 @@ class InboundCalls::Admission final : public sip::CallEvents, public std::enable
   void on_cancel() override { cancelled_ = true; }
   void on_terminated(sip::EndReason) override {
     cancelled_ = true;
+    if (ringing_) {
+      ring_timer_.cancel();  // answer_now() records the cancel and finishes
+      return;
+    }
     if (!admitting_) done();
   }
 
@@ -96,6 +102,7 @@ class InboundCalls::Admission final : public sip::CallEvents, public std::enable
     std::optional<CallMedia> media;
     std::string answer_sdp;
     LiveCallSettings settings;
+    std::chrono::milliseconds answer_delay{0};  // ringing before the answer (the agent's answer_delay_ms)
   };
   // What admission off the SIP context ends with: a refusal, an answer to give, or credentials to check.
   using Step = std::variant<Refusal, Admitted, TrunkAdmission>;
@@ -132,7 +139,7 @@ class InboundCalls::Admission final : public sip::CallEvents, public std::enable
     if (auto* r = std::get_if<Refusal>(&step)) {
       refuse(*r);
     } else if (auto* a = std::get_if<Admitted>(&step)) {
-      answer(std::move(*a));
+      if (answer(std::move(*a))) return;  // ringing until the answer delay is over
     } else if (verify(std::get<TrunkAdmission>(step))) {
       return;  // the rest of admission is queued
     }
@@ -266,6 +273,7 @@ class InboundCalls::Admission final : public sip::CallEvents, public std::enable
     pending_->writer = std::make_shared<SessionWriter>(owner_.store_, owner_.pool_, s.id);
     pending_->media.emplace(std::move(*media));
     pending_->answer_sdp = std::move(*answer);
+    pending_->answer_delay = std::chrono::milliseconds(settings.answer_delay_ms);
     pending_->settings = LiveCallSettings{data_.sip_call_id, settings.max_duration_s, std::move(recording),
                                           std::move(voice), owner_.options_.voice};
     auto unrecorded = std::make_shared<bool>(false);
@@ -310,20 +318,50 @@ class InboundCalls::Admission final : public sip::CallEvents, public std::enable
     deliver(Refusal{500, "Server Internal Error"});
   }
 
-  // On the SIP context: answer, and hand the call to a LiveCall.
-  void answer(Admitted a) {
-    if (cancelled_ || !sip_ || sip_->state() == sip::InviteSession::State::terminated) {
-      a.media->stop();
-      store::SessionTransition t;
-      t.from = {"ringing"};
-      t.to = "canceled";
-      t.ended_at = now_ms();
-      t.end_reason = "caller_canceled";
-      t.telephony_status = "terminated";
-      a.writer->transition(std::move(t));
-      return;
+  bool gone() const { return cancelled_ || !sip_ || sip_->state() == sip::InviteSession::State::terminated; }
+
+  // On the SIP context: ring, then answer (at once, or once the agent's answer delay is over).
+  // True while the delayed answer is pending.
+  bool answer(Admitted a) {
+    if (gone()) {
+      record_cancel(a);
+      return false;
     }
     sip_->ringing();
+    if (a.answer_delay.count() > 0) {
+      ringing_.emplace(std::move(a));
+      ring_timer_.expires_after(ringing_->answer_delay);
+      ring_timer_.async_wait([self = shared_from_this()](boost::system::error_code) { self->answer_now(); });
+      return true;
+    }
+    connect(std::move(a));
+    return false;
+  }
+
+  void answer_now() {
+    Admitted a = std::move(*ringing_);
+    ringing_.reset();
+    if (gone()) {
+      record_cancel(a);
+    } else {
+      connect(std::move(a));
+    }
+    done();
+  }
+
+  // The caller hung up (CANCEL) before the answer.
+  static void record_cancel(Admitted& a) {
+    a.media->stop();
+    store::SessionTransition t;
+    t.from = {"ringing"};
+    t.to = "canceled";
+    t.ended_at = now_ms();
+    t.end_reason = "caller_canceled";
+    t.telephony_status = "terminated";
+    a.writer->transition(std::move(t));
+  }
+
+  void connect(Admitted a) {
     sip_->accept(std::move(a.answer_sdp));
     auto live = LiveCall::create(owner_.io_, sip_, std::move(*a.media), a.writer, std::move(a.settings), owner_.active_);
     live->start();
@@ -345,6 +383,8 @@ class InboundCalls::Admission final : public sip::CallEvents, public std::enable
   std::vector<std::string> agents_;  // the route's agent, then its next_agent
   std::size_t next_agent_ = 0;
   std::optional<Admitted> pending_;  // while its session row is being written
+  std::optional<Admitted> ringing_;  // on the SIP context, while the answer delay runs
+  asio::steady_timer ring_timer_{owner_.io_};
 };
 
 InboundCalls::InboundCalls(asio::io_context& sip_io, store::Store& store, core::WorkerPool& pool, ActiveCalls& active,

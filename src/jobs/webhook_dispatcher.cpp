@@ -40,9 +40,16 @@ void WebhookDispatcher::stop() {
 
 void WebhookDispatcher::run(std::stop_token st) {
   while (!st.stop_requested()) {
-    dispatch_due(core::to_unix_ms(core::now_utc()));
+    std::size_t claimed = dispatch_due(core::to_unix_ms(core::now_utc()));
     std::unique_lock lock(mu_);
-    cv_.wait_for(lock, st, std::chrono::milliseconds(settings_.poll_ms), [] { return false; });
+    // A full batch means more may be due: claim again as soon as half of it is delivered instead of
+    // waiting out the poll (the poll alone capped delivery at kClaimBatch per poll interval).
+    if (claimed == kClaimBatch) {
+      cv_.wait_for(lock, st, std::chrono::milliseconds(settings_.poll_ms),
+                   [this] { return in_flight_.size() <= kClaimBatch / 2; });
+    } else {
+      cv_.wait_for(lock, st, std::chrono::milliseconds(settings_.poll_ms), [] { return false; });
+    }
   }
 }
 
@@ -52,7 +59,7 @@ std::size_t WebhookDispatcher::dispatch_due(std::int64_t now_ms) {
     std::lock_guard lock(mu_);
     busy.assign(in_flight_.begin(), in_flight_.end());
   }
-  auto due = store_.claim_due_webhooks(now_ms, 32, busy);
+  auto due = store_.claim_due_webhooks(now_ms, static_cast<int>(kClaimBatch), busy);
   if (!due) {
     spdlog::error("event=webhook.claim_failed error={}", core::log_value(due.error().message));
     return 0;

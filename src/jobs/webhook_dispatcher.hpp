@@ -55,6 +55,8 @@ class WebhookDispatcher {
   std::size_t dispatch_due(std::int64_t now_ms);
 
  private:
+  static constexpr std::size_t kClaimBatch = 32;  // deliveries claimed per pass
+
   void run(std::stop_token st);
   void deliver(const store::WebhookDelivery& d);
   std::string secret_for(const std::optional<std::string>& api_key_id);

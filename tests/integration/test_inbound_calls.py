@@ -1,5 +1,6 @@
 """Inbound SIP calls into the real daemon, placed by SIPp: trunk IP auth, DID routing to the agent
 linked to the number, session records with every state change, BYE both ways, max_duration."""
+import datetime as dt
 import os
 import subprocess
 import tempfile
@@ -67,6 +68,40 @@ def test_parley_hangs_up_at_max_duration(trunk_daemon):
     s = sessions(d)[0]
     assert s["end_reason"] == "max_duration" and s["from_number"] == "+14155550100"
     assert 2 <= s["duration"] <= 4
+
+
+def iso(t):
+    return dt.datetime.fromisoformat(t.replace("Z", "+00:00"))
+
+
+def test_answer_delay_rings_before_the_answer(trunk_daemon):
+    d = trunk_daemon
+    assert d.patch(f"/voice/agents/{d.agent['id']}", {"voice": {"max_duration": 2, "answer_delay_ms": 1500}}).status == 200
+    rc, stats, out = sipp(d, ["-sf", os.path.join(SCENARIOS, "uac_wait_bye.xml"), "-s", "14155551234"], timeout=30)
+    assert rc == 0, out
+    assert wait_for(lambda: sessions(d) and sessions(d)[0]["status"] == "completed")
+    s = sessions(d)[0]
+    rang = (iso(s["answered_at"]) - iso(s["started_at"])).total_seconds()
+    assert 1.4 <= rang <= 3, s
+
+
+def test_caller_cancel_while_ringing_leaves_a_canceled_session(trunk_daemon):
+    """RFC 3261 s9.2: SIPp cancels after the 180 of an agent that rings 5 s; 200 for the CANCEL, 487 for the
+    INVITE, and the session is final at once, never answered."""
+    d = trunk_daemon
+    assert d.patch(f"/voice/agents/{d.agent['id']}", {"voice": {"answer_delay_ms": 5000}}).status == 200
+    started = time.time()
+    rc, stats, out = sipp(d, ["-sf", os.path.join(SCENARIOS, "uac_cancel.xml"), "-s", "14155551234"], timeout=20)
+    assert rc == 0 and stats["SuccessfulCall(C)"] == "1", out
+    assert wait_for(lambda: sessions(d) and sessions(d)[0]["status"] == "canceled")
+    s = sessions(d)[0]
+    assert s["end_reason"] == "caller_canceled" and not s.get("answered_at") and s["ended_at"], s
+    assert time.time() - started < 4, "recorded when the CANCEL came, not when the ring delay ran out"
+
+
+def test_answer_delay_is_validated(trunk_daemon):
+    r = trunk_daemon.post("/voice/agents", {"name": "Slow", "voice": {"answer_delay_ms": 30001}})
+    assert r.status == 422 and r.json()["error"]["field"] == "voice.answer_delay_ms", r
 
 
 @pytest.mark.parametrize("case", ["unknown_did", "unknown_trunk"])

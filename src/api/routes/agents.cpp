@@ -266,7 +266,8 @@ Result<json::object> normalize(json::object in) {
   json::object voice = in.contains("voice") && in.at("voice").is_object() ? in.at("voice").get_object() : json::object{};
   if (auto v = f.object("voice"); !v) return std::unexpected(v.error());
   Fields vf(voice, "voice");
-  if (auto r = vf.only({"greeting", "tts", "stt", "max_duration", "recording", "transcription", "barge_in", "turn"});
+  if (auto r = vf.only({"greeting", "tts", "stt", "max_duration", "recording", "transcription", "barge_in", "turn",
+                        "answer_delay_ms"});
       !r) {
     return std::unexpected(r.error());
   }
@@ -274,6 +275,7 @@ Result<json::object> normalize(json::object in) {
   if (auto r = vf.string("greeting", 2000); !r) return std::unexpected(r.error());
   auto max_duration = vf.integer("max_duration", 1, 14400);
   if (!max_duration) return std::unexpected(max_duration.error());
+  if (auto r = vf.integer("answer_delay_ms", 0, 30000); !r) return std::unexpected(r.error());
   for (auto k : {"recording", "transcription", "barge_in"}) {
     if (auto r = vf.boolean(k); !r) return std::unexpected(r.error());
   }
