@@ -44,4 +44,15 @@ double rms_dbfs(std::span<const std::int16_t> pcm) noexcept {
   return rms <= 1e-6 ? -120.0 : 20.0 * std::log10(rms);
 }
 
+std::size_t leading_silence(std::span<const std::int16_t> pcm16k, double threshold_dbfs, int keep_ms) noexcept {
+  constexpr std::size_t kWindow = 16000 / 200;  // 5 ms
+  for (std::size_t at = 0; at < pcm16k.size(); at += kWindow) {
+    if (rms_dbfs(pcm16k.subspan(at, std::min(kWindow, pcm16k.size() - at))) > threshold_dbfs) {
+      const auto keep = static_cast<std::size_t>(std::max(0, keep_ms)) * 16;
+      return at > keep ? at - keep : 0;
+    }
+  }
+  return 0;
+}
+
 }  // namespace parley::voice::audio

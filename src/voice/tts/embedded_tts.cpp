@@ -3,6 +3,7 @@
 #include <atomic>
 
 #include "core/serial_queue.hpp"
+#include "voice/audio/pcm.hpp"
 #include "voice/engine/lifeline.hpp"
 #include "voice/tts/espeak_synth.hpp"
 #include "voice/tts/flite_synth.hpp"
@@ -35,6 +36,8 @@ class SynthStream final : public TtsStream {
                             text = std::move(text)] {
       if (!life->alive() || gen->load() != mine) return;  // cancelled: skip the work
       auto pcm = synth(voice, text);
+      // flite leads every sentence with ~220 ms of near silence: a reply starts with its speech.
+      if (pcm) pcm->erase(pcm->begin(), pcm->begin() + static_cast<std::ptrdiff_t>(audio::leading_silence(*pcm)));
       post_if_alive(io, life, [listener, gen, mine, request, pcm = std::move(pcm)] {
         if (gen->load() != mine) return;  // cancelled while synthesizing
         if (!pcm) {
