@@ -66,7 +66,8 @@ void TurnDetector::on_speech_stopped(const SpeechStopped& s) {
   utt_->speaking = false;
   utt_->silence_from = s.frame_no;
   utt_->silence_at = s.at;
-  if (utt_->during_agent) end_utterance(SpeechStopped::Verdict::noise, s.at, s.frame_no);  // never barged in
+  // Speech over the agent that has not barged in yet is judged in on_frame: a pause between words
+  // ("where ... is my order") keeps it one utterance, so the recognizer hears its first word too.
 }
 
 void TurnDetector::on_transcript(const Transcript& t) {
@@ -90,6 +91,11 @@ void TurnDetector::on_frame(const AudioFrame& f) {
     return;
   }
   auto silence_ms = static_cast<int>((f.frame_no + 1 - utt_->silence_from) * kFrameMs);
+  if (utt_->during_agent) {
+    // Never barged in: noise once the pause is longer than one between words (the early endpoint).
+    if (silence_ms >= s_.turn.early_endpoint_ms) end_utterance(SpeechStopped::Verdict::noise, f.at, f.frame_no);
+    return;
+  }
   bool enough = utt_->voiced_ms >= s_.turn.min_speech_ms;
   bool complete = utt_->final || (!utt_->text.empty() && s_.completes && s_.completes(utt_->text));
   if (silence_ms >= s_.turn.endpoint_silence_ms || (enough && complete && silence_ms >= s_.turn.early_endpoint_ms)) {

@@ -151,11 +151,13 @@ TEST(TurnDetector, ShortSpeechOverTheAgentIsNoiseAndBargeInOffIgnoresIt) {
   Rig r(settings());
   r.state.replying = true;
   r.speech(200);
-  r.silence(100);
+  std::uint64_t silence_from = r.frame_no;
+  r.silence(300);
   EXPECT_TRUE(r.got<Interrupt>().empty());
   auto stops = r.got<SpeechStopped>();
   ASSERT_EQ(stops.size(), 1U);
   EXPECT_EQ(stops[0].first.verdict, Verdict::noise);
+  EXPECT_EQ(stops[0].second, silence_from + 240 / 20 - 1);  // after a pause longer than one between words
 
   auto off = settings();
   off.barge_in = false;
@@ -165,6 +167,23 @@ TEST(TurnDetector, ShortSpeechOverTheAgentIsNoiseAndBargeInOffIgnoresIt) {
   q.silence(700);
   EXPECT_TRUE(q.got<SpeechStarted>().empty());
   EXPECT_TRUE(q.got<Interrupt>().empty());
+}
+
+TEST(TurnDetector, APauseBetweenWordsOverTheAgentKeepsOneUtteranceThatBargesIn) {
+  Rig r(settings());
+  r.state.replying = true;
+  r.speech(200);  // "where", then a pause shorter than the early endpoint
+  r.silence(160);
+  r.speech(400);  // "is my order": 600 ms voiced in all, past barge_in_ms
+  ASSERT_EQ(r.got<SpeechStarted>().size(), 1U);
+  EXPECT_TRUE(r.got<SpeechStopped>().empty());
+  ASSERT_EQ(r.got<Interrupt>().size(), 2U);
+  r.state.replying = false;  // the interrupt stopped the agent
+  r.silence(700);
+  auto stops = r.got<SpeechStopped>();
+  ASSERT_EQ(stops.size(), 1U);
+  EXPECT_EQ(stops[0].first.verdict, Verdict::end_of_turn);
+  EXPECT_EQ(stops[0].first.speech_ms, 600);
 }
 
 TEST(TurnDetector, DtmfCollectsDigitsUntilHashMaxDigitsOrAPause) {
