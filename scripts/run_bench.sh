@@ -29,4 +29,8 @@ run bench/media/load.sh MEDIA_LOAD_STEPS="${MEDIA_LOAD_STEPS:-250 500 750 1000 1
 run bench/media/sip_load.py
 run bench/outbound/outbound_load.py
 run bench/voice/accuracy.sh
+# Turn latency through one real SIP call (20 turns instead of the published 50), then the ramp of
+# concurrent conversations within its own 170 s budget.
+run bench/voice/call_latency.py VOICE_CALL_TURNS="${VOICE_CALL_TURNS:-20}"
+run bench/voice/concurrency.py
 exit $status

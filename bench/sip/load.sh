@@ -18,6 +18,10 @@ RATES=${RATES:-"100 1000 2000 3000"}
 DURATION=${DURATION:-10}
 HOLD=${HOLD:-60}  # the highest rate with 0 failures, run again for this long (0: skip)
 TARGETS=${TARGETS:-"parley kamailio"}
+# What answers each call: "echo" (the media test mode: RTP session, no voice agent; the signalling
+# figure the issue asks for, SIPp's uac sends no media) or "none" (the agent's whole voice pipeline,
+# greeting synthesis and noise suppression included, on every call).
+MEDIA_MODE=${MEDIA_MODE:-echo}
 DID=+18005550100
 KEY=pk_bench_key_0123456789abcdefghij
 W=$(mktemp -d)
@@ -75,7 +79,7 @@ start_parley() {
   PARLEY_HTTP_LISTEN=127.0.0.1:$HTTP_PORT PARLEY_SIP_LISTEN=127.0.0.1:$SIP_PORT PARLEY_PUBLIC_IP=127.0.0.1 \
     PARLEY_DATA_DIR=$dir PARLEY_BOOTSTRAP_API_KEY=$KEY PARLEY_LOG_LEVEL=${PARLEY_LOG_LEVEL:-warn} \
     PARLEY_RTP_PORT_MIN=10000 PARLEY_RTP_PORT_MAX=60000 PARLEY_RATE_LIST_SESSIONS_PER_MIN=100000 \
-    "$PARLEY_BIN" serve > "$dir/out.log" 2> "$dir/err.log" &
+    PARLEY_MEDIA_TEST_MODE=$MEDIA_MODE "$PARLEY_BIN" serve > "$dir/out.log" 2> "$dir/err.log" &
   PARLEY_PID=$!; PIDS+=("$PARLEY_PID")
   for _ in $(seq 200); do curl -sf "http://127.0.0.1:$HTTP_PORT/readyz" >/dev/null && break; sleep 0.05; done
   curl -sf "http://127.0.0.1:$HTTP_PORT/readyz" >/dev/null || { echo "parley did not start: $(tail -2 "$dir/err.log")"; return 1; }
