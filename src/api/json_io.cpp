@@ -146,6 +146,17 @@ Result<std::optional<json::object>> Fields::object(std::string_view key) const {
   return std::optional<json::object>(v->get_object());
 }
 
+Result<std::string> Fields::context_json(std::string_view key) const {
+  constexpr std::size_t kMaxContextBytes = 16 * 1024;
+  auto context = object(key);
+  if (!context) return std::unexpected(context.error());
+  std::string text = json::serialize(context->value_or(json::object{}));
+  if (text.size() > kMaxContextBytes) {
+    return core::fail(core::Errc::validation, field(key) + " must serialize to at most 16 KiB", field(key));
+  }
+  return text;
+}
+
 Result<std::optional<json::array>> Fields::array(std::string_view key, std::size_t max_items) const {
   auto* v = obj_.if_contains(key);
   if (!v || v->is_null()) return std::optional<json::array>{};

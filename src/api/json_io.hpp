@@ -43,6 +43,8 @@ class Fields {
   Result<std::optional<bool>> boolean(std::string_view key) const;
   Result<std::optional<std::int64_t>> integer(std::string_view key, std::int64_t min, std::int64_t max) const;
   Result<std::optional<json::object>> object(std::string_view key) const;
+  // The seeds' call `context`: an object (absent: {}) serialized, at most 16 KiB; 422 otherwise.
+  Result<std::string> context_json(std::string_view key) const;
   Result<std::optional<json::array>> array(std::string_view key, std::size_t max_items) const;
   // A string that must be one of `allowed`: the error lists them.
   Result<std::optional<std::string>> one_of(std::string_view key, std::span<const std::string_view> allowed,

@@ -17,7 +17,6 @@ using core::Errc;
 using core::fail;
 
 constexpr std::int64_t kMaxScheduleAheadMs = 366LL * 86'400'000;  // a year and a day
-constexpr std::size_t kMaxContextBytes = 16 * 1024;
 
 // The agent's own default for a voice setting, used when the dial request leaves it out.
 json::value agent_voice_setting(const store::Agent& agent, std::string_view key) {
@@ -56,12 +55,8 @@ void add_dial_routes(Router& r, ApiDeps& deps) {
            if (to_info->e164 == from_info->e164) {
              return fail(Errc::validation, "to_number must differ from from_number", "to_number");
            }
-           auto context = f.object("context");
-           if (!context) return std::unexpected(context.error());
-           std::string context_text = json::serialize(context->value_or(json::object{}));
-           if (context_text.size() > kMaxContextBytes) {
-             return fail(Errc::validation, "context must serialize to at most 16 KiB", "context");
-           }
+           auto context_text = f.context_json("context");
+           if (!context_text) return std::unexpected(context_text.error());
            auto max_duration = f.integer("max_duration", 1, 14400);
            if (!max_duration) return std::unexpected(max_duration.error());
            auto recording = f.boolean("recording");
@@ -137,7 +132,7 @@ void add_dial_routes(Router& r, ApiDeps& deps) {
            s.api_key_id = ctx.key->id;
            s.from_number = from_info->e164;
            s.to_number = to_info->e164;
-           s.context = std::move(context_text);
+           s.context = std::move(*context_text);
            auto agent_max = agent_voice_setting(*agent, "max_duration");
            s.max_duration = static_cast<int>(
                max_duration->value_or(agent_max.is_int64() ? agent_max.get_int64() : 600));

@@ -35,7 +35,6 @@ using core::fail;
 
 constexpr std::string_view kSocketPrefix = "/voice/ws/";
 constexpr std::int64_t kTokenLifetimeS = 120;
-constexpr std::size_t kMaxContextBytes = 16 * 1024;
 constexpr std::int64_t kNotConnectedGraceS = 5;  // the expiry check waits out an upgrade in flight
 
 std::int64_t now_ms() { return core::to_unix_ms(core::now_utc()); }
@@ -69,12 +68,8 @@ Result<net::HttpResponse> start_session(ApiDeps& deps, RequestContext& ctx) {
   if (auto r = f.only({"agent_id", "context", "max_duration", "webhook_url"}); !r) return std::unexpected(r.error());
   auto agent_id = f.string("agent_id", 100, true);
   if (!agent_id) return std::unexpected(agent_id.error());
-  auto context = f.object("context");
-  if (!context) return std::unexpected(context.error());
-  std::string context_text = json::serialize(context->value_or(json::object{}));
-  if (context_text.size() > kMaxContextBytes) {
-    return fail(Errc::validation, "context must serialize to at most 16 KiB", "context");
-  }
+  auto context_text = f.context_json("context");
+  if (!context_text) return std::unexpected(context_text.error());
   auto max_duration = f.integer("max_duration", 1, 14400);
   if (!max_duration) return std::unexpected(max_duration.error());
   auto webhook = f.http_url("webhook_url");
@@ -93,7 +88,7 @@ Result<net::HttpResponse> start_session(ApiDeps& deps, RequestContext& ctx) {
   s.status = "initiating";
   s.agent_id = agent->id;
   s.api_key_id = ctx.key->id;
-  s.context = std::move(context_text);
+  s.context = std::move(*context_text);
   s.max_duration = static_cast<int>(max_duration->value_or(settings.max_duration_s));
   s.webhook_url = webhook->has_value() ? *webhook : settings.webhook_url;
   s.created_at = now_ms();
