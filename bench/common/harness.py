@@ -5,6 +5,8 @@ client for driving the API at a fixed rate."""
 import asyncio
 import json
 import os
+import signal
+import subprocess
 import sys
 import time
 
@@ -42,9 +44,24 @@ def _stat_fields(path):
 
 
 def cpu_seconds(pid):
-    """utime + stime of a whole process (proc(5): fields 14 and 15)."""
-    _, f = _stat_fields(f"/proc/{pid}/stat")
+    """utime + stime of a whole process (proc(5): fields 14 and 15); 0 once it is gone."""
+    try:
+        _, f = _stat_fields(f"/proc/{pid}/stat")
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
     return (int(f[11]) + int(f[12])) / TICKS
+
+
+def stop_process(proc, timeout=5):
+    """SIGTERM, then SIGKILL after `timeout` seconds."""
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def thread_cpu_seconds(pid):

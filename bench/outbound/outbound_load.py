@@ -30,14 +30,13 @@ import json
 import math
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../common"))
-from harness import (AsyncApi, CpuWindow, all_sessions, csv_stats, free_udp_port, loadavg, median,  # noqa: E402
+from harness import (AsyncApi, CpuWindow, all_sessions, csv_stats, free_udp_port, loadavg, median, stop_process,  # noqa: E402
                      percentile, start_daemon)
 
 FROM = "+18005551234"
@@ -90,12 +89,7 @@ class Receiver:
         return 0.0
 
     def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop_process(self.proc)
 
 
 class SippUas:
@@ -119,13 +113,7 @@ class SippUas:
             return {}
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
 
 
 def daemon_env(poll_ms):

@@ -12,9 +12,11 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+sys.path.insert(0, os.path.join(ROOT, "bench", "common"))
 
 from baresip_peer import read_wav, resample  # noqa: E402  (the integration tests' helpers)
 from conftest import Daemon  # noqa: E402
+from harness import cpu_seconds, thread_cpu_seconds  # noqa: E402,F401  (shared with the other benches)
 
 import numpy as np  # noqa: E402
 
@@ -157,30 +159,6 @@ def percentile(values, p):
 
 def p50_p95(values):
     return percentile(values, 0.5), percentile(values, 0.95)
-
-
-def cpu_seconds(pid):
-    """User + system CPU seconds of a process and its threads so far (0 once it is gone)."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError):
-        return 0.0
-
-
-def thread_cpu_seconds(pid):
-    """{tid: CPU seconds} of a process's threads (the daemon names none of them)."""
-    out = {}
-    base = f"/proc/{pid}/task"
-    for tid in os.listdir(base) if os.path.isdir(base) else []:
-        try:
-            with open(f"{base}/{tid}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            out[tid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        except (OSError, IndexError):
-            continue
-    return out
 
 
 def machine():
