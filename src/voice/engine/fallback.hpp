@@ -28,6 +28,12 @@ struct EngineDeadlines {
   std::chrono::milliseconds agent_progress{10000};  // respond/last callback -> next callback
 };
 
+// How long an engine may take: its deadline while a fallback is left to switch to; ten times that on
+// the last engine (switching is no longer possible, and a late answer beats dead air).
+inline std::chrono::milliseconds engine_deadline(std::chrono::milliseconds deadline, bool can_fall_back) {
+  return can_fall_back ? deadline : deadline * 10;
+}
+
 // Builds an engine reporting to `listener` (the wrapper). The fallback is built when first needed.
 template <class Listener, class Stream>
 using MakeEngine = std::function<core::Result<std::unique_ptr<Stream>>(Listener& listener)>;

@@ -52,11 +52,12 @@ class FallbackStt final : public SttStream {
       deliver_empty(id);
       return;
     }
-    auto timer = std::make_unique<boost::asio::steady_timer>(setup_.io, deadline_);
+    auto wait = engine_deadline(deadline_, !on_fallback_ && make_fallback_);
+    auto timer = std::make_unique<boost::asio::steady_timer>(setup_.io, wait);
     auto life = life_;
-    timer->async_wait([this, life, id](const boost::system::error_code& ec) {
+    timer->async_wait([this, life, id, wait](const boost::system::error_code& ec) {
       if (ec || !life->alive() || !waiting_.contains(id)) return;
-      fail(core::Error{core::Errc::timeout, "no final transcript within " + std::to_string(deadline_.count()) + " ms", {}});
+      fail(core::Error{core::Errc::timeout, "no final transcript within " + std::to_string(wait.count()) + " ms", {}});
     });
     waiting_[id] = std::move(timer);
     current_->stream->end_utterance(id);

@@ -114,11 +114,12 @@ class FallbackTts final : public TtsStream {
   }
 
   void arm() {
-    timer_.expires_after(deadline_);
+    auto wait = engine_deadline(deadline_, !on_fallback_ && make_fallback_);
+    timer_.expires_after(wait);
     auto life = life_;
-    timer_.async_wait([this, life](const boost::system::error_code& ec) {
+    timer_.async_wait([this, life, wait](const boost::system::error_code& ec) {
       if (ec || !life->alive() || pending_.empty()) return;
-      fail(core::Error{core::Errc::timeout, "no audio within " + std::to_string(deadline_.count()) + " ms", {}});
+      fail(core::Error{core::Errc::timeout, "no audio within " + std::to_string(wait.count()) + " ms", {}});
     });
   }
 

@@ -2,6 +2,8 @@
 // embedded ones, and the wrappers of engine/fallback.hpp switching to them.
 #include <gtest/gtest.h>
 
+#include <boost/asio/steady_timer.hpp>
+
 #include "conversation_harness.hpp"
 #include "voice/agent/rules/rules_agent.hpp"
 #include "voice/engine/lifeline.hpp"
@@ -38,6 +40,31 @@ class StalledTts final : public TtsStream {
   void synthesize(std::uint32_t, std::string) override { ++requests; }
   void cancel() override {}
   static inline int requests = 0;
+};
+
+// A TTS whose every request answers after `delay`: slower than the test's deadline, but it answers.
+class LateTts final : public TtsStream {
+ public:
+  LateTts(boost::asio::io_context& io, TtsListener& l, std::chrono::milliseconds delay)
+      : io_(io), l_(l), delay_(delay), life_(Lifeline::create()) {}
+  ~LateTts() override { life_->cut(); }
+  void synthesize(std::uint32_t request, std::string) override {
+    auto timer = std::make_shared<boost::asio::steady_timer>(io_, delay_);
+    auto life = life_;
+    timer->async_wait([this, life, timer, request](const boost::system::error_code& ec) {
+      if (ec || !life->alive()) return;
+      std::vector<std::int16_t> pcm(3200, 1000);
+      l_.on_tts_audio(request, pcm);
+      l_.on_tts_done(request, {});
+    });
+  }
+  void cancel() override {}
+
+ private:
+  boost::asio::io_context& io_;
+  TtsListener& l_;
+  std::chrono::milliseconds delay_;
+  std::shared_ptr<Lifeline> life_;
 };
 
 AgentSpec spec_with(std::string agent_provider_json, std::string tts_provider) {
@@ -103,6 +130,34 @@ TEST(Fallback, AStalledTtsMissesItsDeadlineAndFliteSpeaksInstead) {
   EXPECT_EQ(h.call.errors[0].fallback_provider, "flite");
   // Nothing of the greeting was lost: both of its sentences were spoken by the fallback.
   EXPECT_TRUE(h.call.agent_said("How can I help you today?"));
+}
+
+TEST(Fallback, TheLastEngineLeftGetsLongerThanTheDeadline) {
+  EngineRegistry reg;
+  register_embedded_engines(reg);
+  reg.add_tts("stalled", [](const EngineContext&, const TtsSetup&, TtsListener&) -> core::Result<std::unique_ptr<TtsStream>> {
+    return std::make_unique<StalledTts>();
+  });
+  reg.add_tts("late", [](const EngineContext& ctx, const TtsSetup&, TtsListener& l) -> core::Result<std::unique_ptr<TtsStream>> {
+    return std::make_unique<LateTts>(ctx.io, l, std::chrono::milliseconds(600));
+  });
+  auto spec = spec_with(R"("engine": "rules")", "stalled");
+  spec.voice.tts.fallback = "late";
+  test::Harness h(spec, test::Harness::default_call(), &reg);
+  h.conv.reset();
+  EngineDeadlines d;
+  d.tts_first_audio = std::chrono::milliseconds(300);
+  auto c = Conversation::create(ConversationDeps{h.rig.io, h.rig.pool, h.rig.http, reg, h.call, h.call, true, d},
+                                spec, test::Harness::default_call());
+  ASSERT_TRUE(c.has_value());
+  h.conv = std::move(*c);
+  h.conv->start();
+  // The stalled primary misses its 300 ms; the fallback answers after 600 ms and is waited for.
+  ASSERT_TRUE(h.silence_until([&] { return h.call.agent_said("How can I help you today?"); }));
+  ASSERT_EQ(h.call.errors.size(), 1U);
+  EXPECT_EQ(h.call.errors[0].provider, "stalled");
+  EXPECT_EQ(h.call.errors[0].fallback_provider, "late");
+  EXPECT_GT(h.call.queued_total, 0U);  // its audio reached the call
 }
 
 TEST(Fallback, AnUnknownSttProviderFallsBackToPocketsphinxFromTheStart) {
