@@ -20,7 +20,7 @@ std::int64_t now_ms() { return core::to_unix_ms(core::now_utc()); }
 }  // namespace
 
 // One outbound call from `initiating` to answer or to its final failure. Lives on the SIP
-// io_context and keeps itself alive (self_) until it hands over to a LiveCall or ends.
+// io_context and is owned by OutboundCalls (dialing_) until it hands over to a LiveCall or ends.
 class OutboundCalls::Dialing final : public sip::CallEvents, public std::enable_shared_from_this<Dialing> {
  public:
   struct Plan {
@@ -36,8 +36,8 @@ class OutboundCalls::Dialing final : public sip::CallEvents, public std::enable_
         writer_(std::make_shared<SessionWriter>(owner.store_, owner.pool_, plan_.session.id)) {}
 
   void start() {
-    self_ = shared_from_this();
-    std::weak_ptr<Dialing> weak = self_;
+    owner_.dialing_.emplace(this, shared_from_this());
+    std::weak_ptr<Dialing> weak = weak_from_this();
     owner_.active_.add(plan_.session.id, owner_.engine_.context(),
                        [weak](std::string reason, std::function<void()> written) {
                          if (auto self = weak.lock()) return self->end(std::move(reason), std::move(written));
@@ -216,13 +216,15 @@ class OutboundCalls::Dialing final : public sip::CallEvents, public std::enable_
   // Handed over or ended: the last reference may go when the caller returns.
   void release() {
     handed_over_ = true;
-    auto keep = std::move(self_);
+    auto it = owner_.dialing_.find(this);
+    if (it == owner_.dialing_.end()) return;
+    auto keep = std::move(it->second);
+    owner_.dialing_.erase(it);
   }
 
   OutboundCalls& owner_;
   Plan plan_;
   std::shared_ptr<SessionWriter> writer_;
-  std::shared_ptr<Dialing> self_;
   std::shared_ptr<sip::OutgoingCall> call_;
   std::optional<CallMedia> media_;
   json::array attempts_;
@@ -239,6 +241,8 @@ class OutboundCalls::Dialing final : public sip::CallEvents, public std::enable_
 OutboundCalls::OutboundCalls(sip::Engine& engine, store::Store& store, core::WorkerPool& pool, ActiveCalls& active,
                              OutboundOptions options)
     : engine_(engine), store_(store), pool_(pool), active_(active), options_(std::move(options)) {}
+
+OutboundCalls::~OutboundCalls() = default;
 
 void OutboundCalls::place(std::string session_id) {
   // The plan is read on the worker pool (store and sealed credentials), the call runs on SIP's context.

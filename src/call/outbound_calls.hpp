@@ -9,7 +9,9 @@
 #include <boost/asio/io_context.hpp>
 
 #include <filesystem>
+#include <memory>
 #include <string>
+#include <unordered_map>
 
 #include "call/active_calls.hpp"
 #include "call/call_media.hpp"
@@ -34,6 +36,7 @@ class OutboundCalls {
  public:
   OutboundCalls(sip::Engine& engine, store::Store& store, core::WorkerPool& pool, ActiveCalls& active,
                 OutboundOptions options);
+  ~OutboundCalls();  // after the SIP context has stopped: lets go of calls still dialing
 
   // Places the call of session `session_id` if it is still `initiating`.
   void place(std::string session_id);
@@ -46,6 +49,8 @@ class OutboundCalls {
   core::WorkerPool& pool_;
   ActiveCalls& active_;
   OutboundOptions options_;
+  // Calls being dialed, owned here until they hand over to a LiveCall or end (SIP context only).
+  std::unordered_map<const Dialing*, std::shared_ptr<Dialing>> dialing_;
 };
 
 }  // namespace parley::call
