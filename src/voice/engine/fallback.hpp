@@ -8,6 +8,9 @@
 //   agent  the reply becomes the apology kAgentApology; later turns go to the fallback agent
 //   TTS    nothing is lost: the failed sentence and those after it are spoken by the fallback voice
 // The wrappers implement the engine interfaces themselves, so the pipeline does not know about them.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -32,6 +35,16 @@ struct EngineDeadlines {
 // the last engine (switching is no longer possible, and a late answer beats dead air).
 inline std::chrono::milliseconds engine_deadline(std::chrono::milliseconds deadline, bool can_fall_back) {
   return can_fall_back ? deadline : deadline * 10;
+}
+
+// A wrapper's failed engine may be what is calling it: detach it from its relay now and destroy it
+// from the io loop. `Holder` has `relay` (with `owner`) and the engine.
+template <class Holder>
+void retire_engine(boost::asio::io_context& io, std::unique_ptr<Holder>& current) {
+  if (!current) return;
+  current->relay->owner = nullptr;
+  std::shared_ptr<Holder> old(std::move(current));
+  boost::asio::post(io, [old] {});
 }
 
 // Builds an engine reporting to `listener` (the wrapper). The fallback is built when first needed.

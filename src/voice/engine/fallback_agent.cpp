@@ -128,11 +128,11 @@ class FallbackAgent final : public AgentSession {
   }
 
   void retire() {
-    if (!current_) return;
-    current_->relay->owner = nullptr;
-    current_->session->cancel();
-    std::shared_ptr<AgentEngine> old(std::move(current_));
-    boost::asio::post(setup_.io, [old] {});
+    if (current_) {
+      current_->relay->owner = nullptr;  // before cancel(): what it reports goes nowhere
+      current_->session->cancel();
+    }
+    retire_engine(setup_.io, current_);
   }
 
   FallbackSetup setup_;

@@ -103,13 +103,7 @@ class FallbackStt final : public SttStream {
     post_if_alive(setup_.io, life_, [this, id] { outer_.on_transcript(SttResult{id, {}, true, 0.0F}); });
   }
 
-  // The failed engine may be what called fail(): detach it now, destroy it from the io loop.
-  void retire() {
-    if (!current_) return;
-    current_->relay->owner = nullptr;
-    std::shared_ptr<SttEngine> old(std::move(current_));
-    boost::asio::post(setup_.io, [old] {});
-  }
+  void retire() { retire_engine(setup_.io, current_); }
 
   FallbackSetup setup_;
   std::chrono::milliseconds deadline_;

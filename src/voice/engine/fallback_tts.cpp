@@ -128,12 +128,7 @@ class FallbackTts final : public TtsStream {
     post_if_alive(setup_.io, life_, [this, request] { done(request, {}); });
   }
 
-  void retire() {
-    if (!current_) return;
-    current_->relay->owner = nullptr;
-    std::shared_ptr<TtsEngine> old(std::move(current_));
-    boost::asio::post(setup_.io, [old] {});
-  }
+  void retire() { retire_engine(setup_.io, current_); }
 
   FallbackSetup setup_;
   std::chrono::milliseconds deadline_;
