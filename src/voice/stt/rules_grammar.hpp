@@ -5,7 +5,7 @@
 //
 //   public <utt> = <intent> [| <garbage>];
 //   <intent> = [<lead>] ( phrase | phrase <slot> ... | [press|option|number] <digit> ) [<tail>];
-//   <garbage> = <gw>+;   // optional: common words that are in no phrase
+//   <garbage> = <gw> [<gw> [...]];   // optional: common words that are in no phrase (one_to)
 // Out of grammar: a grammar alone forces every utterance onto its closest phrase. Two remedies,
 // both on by default (docs/benchmarks.md has the measurements):
 //   - the <garbage> alternative absorbs other speech (garbage words are removed from results). Its

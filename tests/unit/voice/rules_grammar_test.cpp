@@ -15,7 +15,10 @@ TEST(RulesGrammar, GeneratedFromIntentsSlotsAndDigits) {
   EXPECT_NE(g.jsgf.find("( where is my order )"), std::string::npos) << g.jsgf;
   EXPECT_NE(g.jsgf.find("( my order number is <digits> )"), std::string::npos) << g.jsgf;
   EXPECT_NE(g.jsgf.find("[press | option | number] one"), std::string::npos) << g.jsgf;  // dtmf 1 said aloud
-  EXPECT_NE(g.jsgf.find("<garbage> = <gw>+;"), std::string::npos);
+  // Repetition is spelled out, never a Kleene plus (rules_grammar.cpp one_to).
+  EXPECT_NE(g.jsgf.find("<garbage> = <gw> [<gw> [<gw>"), std::string::npos) << g.jsgf;
+  EXPECT_NE(g.jsgf.find("<digits> = <digit> [<digit> [<digit>"), std::string::npos) << g.jsgf;
+  EXPECT_EQ(g.jsgf.find('+'), std::string::npos) << g.jsgf;
   EXPECT_NE(g.jsgf.find("/0.1/ <garbage>"), std::string::npos);
   EXPECT_TRUE(g.skipped.empty());
   EXPECT_NE(std::find(g.keyphrases.begin(), g.keyphrases.end(), "track my package"), g.keyphrases.end());

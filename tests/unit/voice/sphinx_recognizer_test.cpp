@@ -1,5 +1,7 @@
 #include "voice/stt/sphinx_recognizer.hpp"
 
+#include <algorithm>
+
 #include "voice/text/words.hpp"
 #include "voice_test_util.hpp"
 
@@ -73,6 +75,26 @@ TEST(SphinxRecognizer, GarbageAlternativeAbsorbsOtherSpeech) {
   for (const char* phrase : {"where is my order", "billing question", "goodbye", "speak to an agent"}) {
     EXPECT_EQ(text.find(phrase), std::string::npos) << text;
   }
+}
+
+TEST(SphinxRecognizer, GarbageWordsNeverRunIntoAPhrase) {
+  // Three of the grammar's own garbage words, then one of its phrases: the grammar allows either
+  // garbage or a phrase, so the result is one of them, never a mix of both.
+  auto agent = test::support_agent();
+  auto g = SphinxRecognizer::rules_grammar(agent.rules);
+  ASSERT_GE(g->garbage_words.size(), 3U);
+  SphinxConfig cfg = grammar_config(agent);
+  cfg.verify = false;
+  cfg.garbage_words.clear();  // keep them in the result
+  std::string said = g->garbage_words[0] + " " + g->garbage_words[1] + " " + g->garbage_words[2] + " where is my order";
+  auto heard = parley::voice::text::words(recognize(cfg, padded(test::speech(said))));
+  ASSERT_FALSE(heard.empty()) << said;
+  auto garbage = [&](const std::string& w) {
+    return std::find(g->garbage_words.begin(), g->garbage_words.end(), w) != g->garbage_words.end();
+  };
+  bool all_garbage = std::all_of(heard.begin(), heard.end(), garbage);
+  bool no_garbage = std::none_of(heard.begin(), heard.end(), garbage);
+  EXPECT_TRUE(all_garbage || no_garbage) << said << " -> " << parley::voice::text::join(heard);
 }
 
 TEST(SphinxRecognizer, LanguageModelTranscribesOpenSpeech) {
