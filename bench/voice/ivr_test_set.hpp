@@ -92,4 +92,31 @@ inline constexpr Utterance kUtterances[] = {
     {"how far is the moon", "fallback"}, {"set an alarm for seven", "fallback"}, {"find me a taxi", "fallback"},
 };
 
+// A development set for tuning the recognizer (thresholds, garbage words) so that the figures of
+// kUtterances are measured on phrases nothing was tuned on: the same agent, other wordings.
+inline constexpr Utterance kDevUtterances[] = {
+    {"uh where is my order", "order_status"}, {"okay track my order please", "order_status"},
+    {"number one", "order_status"}, {"has my order shipped yet", "order_status"},
+    {"order number three three one", "order_number"}, {"my order number is seven seven two four", "order_number"},
+    {"hello i have a billing question", "billing"}, {"option two", "billing"}, {"well what is my balance", "billing"},
+    {"okay cancel my subscription", "cancel"}, {"number three", "cancel"}, {"sorry cancel my order", "cancel"},
+    {"hello speak to an agent", "agent"}, {"representative please", "agent"}, {"um talk to a person", "agent"},
+    {"okay when are you open", "hours"}, {"what time do you close please", "hours"},
+    {"hi change my address", "address"}, {"update my shipping address please", "address"},
+    {"i forgot my password", "password"}, {"sorry i can not log in", "password"},
+    {"yes that is right", "yes"}, {"correct", "yes"}, {"okay no", "no"}, {"that is wrong", "no"},
+    {"please say that again", "repeat"}, {"repeat that please", "repeat"}, {"okay bye", "goodbye"},
+    {"that is all thank you", "goodbye"},
+    {"can you recommend a good restaurant", "fallback"}, {"what day is it", "fallback"},
+    {"i am looking for a new job", "fallback"}, {"how do i get to the airport", "fallback"},
+    {"please call my mother", "fallback"}, {"the car will not start", "fallback"},
+    {"is it going to rain", "fallback"}, {"what is the capital of france", "fallback"},
+    {"i love this song", "fallback"}, {"how much is a ticket to london", "fallback"},
+    {"where can i buy shoes", "fallback"}, {"remind me to buy milk", "fallback"},
+    {"how tall is that tower", "fallback"}, {"do you like cats", "fallback"},
+    {"tell me about the news", "fallback"}, {"my sister lives in boston", "fallback"},
+    {"what is my horoscope", "fallback"}, {"i want to learn french", "fallback"},
+    {"who is the president", "fallback"}, {"hello how are you doing", "fallback"},
+};
+
 }  // namespace parley::bench

@@ -3,13 +3,17 @@
 // not Parley's own (kal16, awb, rms; Parley speaks slt), at 16 kHz and through a G.711 mu-law call
 // (media's PCMU codec, 8 kHz), clean and with white noise at 20 dB SNR, through the conversation's
 // noise suppressor as in a call. Prints markdown tables.
-//   voice_accuracy [--quick]   (--quick: one voice, the default configuration only)
+//   voice_accuracy [--quick] [--dev] [--dump]
+//     --quick: one voice, the default configuration only; --dev: the development set instead of
+//     the test set; --dump: a line per utterance with its verification scores
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <future>
 #include <iostream>
 #include <map>
+#include <mutex>
+#include <span>
 #include <random>
 #include <sstream>
 
@@ -111,6 +115,11 @@ struct Score {
   }
 };
 
+// --dump: one line per utterance with the verification scores, to choose thresholds.
+std::mutex dump_mu;
+bool dump = false;
+std::span<const bench::Utterance> utterances = bench::kUtterances;
+
 Score run(const Condition& c, const RulesSpec& rules, std::string_view voice, bool narrowband, std::optional<double> snr,
           std::map<std::string, std::string>* misses) {
   auto grammar = SphinxRecognizer::rules_grammar(rules, GrammarOptions{c.garbage, true, 0.1});
@@ -126,7 +135,7 @@ Score run(const Condition& c, const RulesSpec& rules, std::string_view voice, bo
   cfg.narrowband = narrowband ? c.narrowband_mode : NarrowbandMode::none;
   Score s;
   std::uint32_t seed = 1;
-  for (const auto& u : bench::kUtterances) {
+  for (const auto& u : utterances) {
     auto speech = flite_synthesize(voice, u.text);
     if (!speech) continue;
     Pcm audio = prepare(*speech, narrowband, snr, seed++);
@@ -145,6 +154,14 @@ Score run(const Condition& c, const RulesSpec& rules, std::string_view voice, bo
     s.cpu_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     s.audio_s += static_cast<double>(audio.size()) / 16000.0;
     std::string text = hyp ? hyp->text : "";
+    if (dump && hyp) {
+      auto unverified = match_intent(rules, AgentInput{1, AgentInput::Source::speech, strip_garbage(hyp->raw, cfg.garbage_words)});
+      std::lock_guard lock(dump_mu);
+      std::cout << "DUMP\t" << voice << "\t" << (narrowband ? 8 : 16) << "\t" << (snr ? "noise" : "clean") << "\t" << u.intent << "\t"
+                << (unverified ? unverified->intent->name : "fallback") << "\t" << hyp->verify_score << "\t" << hyp->speech_frames
+                << "\t" << u.text
+                << "\t" << hyp->raw << "\n";
+    }
     auto m = match_intent(rules, AgentInput{1, AgentInput::Source::speech, text});
     std::string got = m ? m->intent->name : "fallback";
     ++s.n;
@@ -192,12 +209,19 @@ void header(const std::string& title) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool quick = argc > 1 && std::string_view(argv[1]) == "--quick";
+  bool quick = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (a == "--quick") quick = true;
+    if (a == "--dev") utterances = bench::kDevUtterances;
+    if (a == "--dump") dump = true;
+  }
   add_flite_voice({"awb", "awb", "en-GB", "male", 16000}, &register_cmu_us_awb);
   add_flite_voice({"rms", "rms", "en-US", "male", 16000}, &register_cmu_us_rms);
   auto spec = parse_agent_spec(bench::kIvrAgent);
   if (!spec) return 1;
   const RulesSpec& rules = spec->rules;
+  if (dump) std::cerr << SphinxRecognizer::rules_grammar(rules, GrammarOptions{true, true, 0.1})->jsgf;
   std::vector<std::string> voices = quick ? std::vector<std::string>{"kal16"} : std::vector<std::string>{"kal16", "awb", "rms"};
   const Condition kDefault{"grammar + garbage + phone-loop verification (default)", SphinxSearch::grammar, true, true};
 
@@ -221,7 +245,7 @@ int main(int argc, char** argv) {
   };
 
   std::map<std::string, std::string> misses;
-  header("Intent accuracy of the default configuration (voices: " + std::to_string(voices.size()) + ", 112 utterances each)");
+  header("Intent accuracy of the default configuration (voices: " + std::to_string(voices.size()) + ", " + std::to_string(utterances.size()) + " utterances each)");
   Score all;
   for (bool nb : {false, true}) {
     for (std::optional<double> snr : {std::optional<double>{}, std::optional<double>{kNoiseSnrDb}}) {
@@ -231,7 +255,7 @@ int main(int argc, char** argv) {
     }
   }
   row("all of the above", all);
-  if (quick) return 0;
+  if (quick || dump) return 0;
 
   header("Narrowband front ends (8 kHz G.711 mu-law, clean, grammar + verification)");
   for (auto [name, mode] : {std::pair{"properly upsampled 16 kHz (none)", NarrowbandMode::none},
@@ -242,11 +266,13 @@ int main(int argc, char** argv) {
     row(name, over_voices(c, true, std::nullopt, nullptr));
   }
 
-  header("Noise suppression (16 kHz, white noise 20 dB SNR, grammar + verification)");
+  header("Noise suppression (16 kHz, clean and with white noise 20 dB SNR, grammar + verification)");
   for (int level : {-1, 1, 3}) {
     Condition c = kDefault;
     c.noise_suppression = level;
-    row(level < 0 ? "off" : "WebRTC level " + std::to_string(level), over_voices(c, false, kNoiseSnrDb, nullptr));
+    std::string name = level < 0 ? "off" : "WebRTC level " + std::to_string(level);
+    row(name + ", clean", over_voices(c, false, std::nullopt, nullptr));
+    row(name + ", noise", over_voices(c, false, kNoiseSnrDb, nullptr));
   }
 
   header("Out-of-grammar strategies and searches (16 kHz, clean)");

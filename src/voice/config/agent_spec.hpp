@@ -87,7 +87,7 @@ struct AfterHoursSpec {
 
 // Turn-taking settings (voice.turn{}, optional; the defaults are justified in docs/voice-pipeline.md).
 struct TurnSpec {
-  int noise_suppression = 3;      // WebRTC noise suppression before VAD and STT: 0..3, -1 off
+  int noise_suppression = 1;      // WebRTC noise suppression before VAD and STT: 0..3, -1 off
   int vad_aggressiveness = 2;     // 0 (least) .. 3 (most eager to call a frame silence)
   int endpoint_silence_ms = 600;  // silence that ends the caller's turn
   int early_endpoint_ms = 240;    // silence that is enough once the STT's text is final/complete
