@@ -5,7 +5,8 @@
 // noise suppressor as in a call. Prints markdown tables.
 //   voice_accuracy [--quick] [--dev] [--dump]
 //     --quick: one voice, the default configuration only; --dev: the development set instead of
-//     the test set; --dump: a line per utterance with its verification scores
+//     the test set; --dump: a line per utterance with its verification scores;
+//     --garbage-min-phones N: the grammar's garbage words have at least N phones
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -119,10 +120,11 @@ struct Score {
 std::mutex dump_mu;
 bool dump = false;
 std::span<const bench::Utterance> utterances = bench::kUtterances;
+int garbage_min_phones = GrammarOptions{}.garbage_min_phones;
 
 Score run(const Condition& c, const RulesSpec& rules, std::string_view voice, bool narrowband, std::optional<double> snr,
           std::map<std::string, std::string>* misses) {
-  auto grammar = SphinxRecognizer::rules_grammar(rules, GrammarOptions{c.garbage, true, 0.1});
+  auto grammar = SphinxRecognizer::rules_grammar(rules, GrammarOptions{c.garbage, true, 0.1, garbage_min_phones});
   SphinxConfig cfg;
   cfg.search = c.search;
   cfg.verify = c.verify;
@@ -215,13 +217,14 @@ int main(int argc, char** argv) {
     if (a == "--quick") quick = true;
     if (a == "--dev") utterances = bench::kDevUtterances;
     if (a == "--dump") dump = true;
+    if (a == "--garbage-min-phones" && i + 1 < argc) garbage_min_phones = std::atoi(argv[++i]);
   }
   add_flite_voice({"awb", "awb", "en-GB", "male", 16000}, &register_cmu_us_awb);
   add_flite_voice({"rms", "rms", "en-US", "male", 16000}, &register_cmu_us_rms);
   auto spec = parse_agent_spec(bench::kIvrAgent);
   if (!spec) return 1;
   const RulesSpec& rules = spec->rules;
-  if (dump) std::cerr << SphinxRecognizer::rules_grammar(rules, GrammarOptions{true, true, 0.1})->jsgf;
+  if (dump) std::cerr << SphinxRecognizer::rules_grammar(rules, GrammarOptions{true, true, 0.1, garbage_min_phones})->jsgf;
   std::vector<std::string> voices = quick ? std::vector<std::string>{"kal16"} : std::vector<std::string>{"kal16", "awb", "rms"};
   const Condition kDefault{"grammar + garbage + phone-loop verification (default)", SphinxSearch::grammar, true, true};
 
