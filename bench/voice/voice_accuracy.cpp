@@ -3,7 +3,7 @@
 // not Parley's own (kal16, awb, rms; Parley speaks slt), at 16 kHz and through a G.711 mu-law call
 // (media's PCMU codec, 8 kHz), clean and with white noise at 20 dB SNR, through the conversation's
 // noise suppressor as in a call. Prints markdown tables.
-//   voice_accuracy [--quick] [--dev] [--dump]
+//   voice_accuracy [--quick] [--dev] [--dump] [--garbage-min-phones N]
 //     --quick: one voice, the default configuration only; --dev: the development set instead of
 //     the test set; --dump: a line per utterance with its verification scores;
 //     --garbage-min-phones N: the grammar's garbage words have at least N phones
@@ -14,8 +14,8 @@
 #include <iostream>
 #include <map>
 #include <mutex>
-#include <span>
 #include <random>
+#include <span>
 #include <sstream>
 
 #include "ivr_test_set.hpp"
@@ -116,7 +116,7 @@ struct Score {
   }
 };
 
-// --dump: one line per utterance with the verification scores, to choose thresholds.
+// The command line's choices (main). --dump lines come from two voices decoding at once.
 std::mutex dump_mu;
 bool dump = false;
 std::span<const bench::Utterance> utterances = bench::kUtterances;
@@ -161,8 +161,7 @@ Score run(const Condition& c, const RulesSpec& rules, std::string_view voice, bo
       std::lock_guard lock(dump_mu);
       std::cout << "DUMP\t" << voice << "\t" << (narrowband ? 8 : 16) << "\t" << (snr ? "noise" : "clean") << "\t" << u.intent << "\t"
                 << (unverified ? unverified->intent->name : "fallback") << "\t" << hyp->verify_score << "\t" << hyp->speech_frames
-                << "\t" << u.text
-                << "\t" << hyp->raw << "\n";
+                << "\t" << u.text << "\t" << hyp->raw << "\n";
     }
     auto m = match_intent(rules, AgentInput{1, AgentInput::Source::speech, text});
     std::string got = m ? m->intent->name : "fallback";
