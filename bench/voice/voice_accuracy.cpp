@@ -3,10 +3,12 @@
 // not Parley's own (kal16, awb, rms; Parley speaks slt), at 16 kHz and through a G.711 mu-law call
 // (media's PCMU codec, 8 kHz), clean and with white noise at 20 dB SNR, through the conversation's
 // noise suppressor as in a call. Prints markdown tables.
-//   voice_accuracy [--quick] [--dev] [--dump] [--garbage-min-phones N]
+//   voice_accuracy [--quick] [--dev] [--dump] [--garbage-min-phones N] [--snr DB] [--no-silence-removal]
 //     --quick: one voice, the default configuration only; --dev: the development set instead of
-//     the test set; --dump: a line per utterance with its verification scores;
-//     --garbage-min-phones N: the grammar's garbage words have at least N phones
+//     the test set; --dump: a line per utterance (DUMP voice rate noise ref selected
+//     unverified_intent verify_score speech_frames text raw); --garbage-min-phones N: the
+//     grammar's garbage words have at least N phones; --snr DB: the noisy conditions' SNR (20);
+//     --no-silence-removal: the default configuration's front end decodes every frame
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -38,7 +40,6 @@ using Pcm = std::vector<std::int16_t>;
 
 namespace {
 
-constexpr double kNoiseSnrDb = 20.0;
 
 Pcm g711(Pcm wide) {
   auto codec = media::codec::make_codec(0);  // PCMU
@@ -96,6 +97,7 @@ struct Condition {
   bool garbage = true;
   NarrowbandMode narrowband_mode = NarrowbandMode::fold;
   int noise_suppression = TurnSpec{}.noise_suppression;
+  bool remove_silence = SphinxConfig{}.remove_silence;
 };
 
 struct Score {
@@ -121,6 +123,8 @@ std::mutex dump_mu;
 bool dump = false;
 std::span<const bench::Utterance> utterances = bench::kUtterances;
 int garbage_min_phones = GrammarOptions{}.garbage_min_phones;
+double noise_snr_db = 20.0;
+bool remove_silence = SphinxConfig{}.remove_silence;
 
 Score run(const Condition& c, const RulesSpec& rules, std::string_view voice, bool narrowband, std::optional<double> snr,
           std::map<std::string, std::string>* misses) {
@@ -135,6 +139,7 @@ Score run(const Condition& c, const RulesSpec& rules, std::string_view voice, bo
     cfg.keyphrases = grammar->keyphrases;
   }
   cfg.narrowband = narrowband ? c.narrowband_mode : NarrowbandMode::none;
+  cfg.remove_silence = c.remove_silence;
   Score s;
   std::uint32_t seed = 1;
   for (const auto& u : utterances) {
@@ -156,15 +161,15 @@ Score run(const Condition& c, const RulesSpec& rules, std::string_view voice, bo
     s.cpu_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     s.audio_s += static_cast<double>(audio.size()) / 16000.0;
     std::string text = hyp ? hyp->text : "";
+    auto m = match_intent(rules, AgentInput{1, AgentInput::Source::speech, text});
+    std::string got = m ? m->intent->name : "fallback";
     if (dump && hyp) {
       auto unverified = match_intent(rules, AgentInput{1, AgentInput::Source::speech, strip_garbage(hyp->raw, cfg.garbage_words)});
       std::lock_guard lock(dump_mu);
       std::cout << "DUMP\t" << voice << "\t" << (narrowband ? 8 : 16) << "\t" << (snr ? "noise" : "clean") << "\t" << u.intent << "\t"
-                << (unverified ? unverified->intent->name : "fallback") << "\t" << hyp->verify_score << "\t" << hyp->speech_frames
-                << "\t" << u.text << "\t" << hyp->raw << "\n";
+                << got << "\t" << (unverified ? unverified->intent->name : "fallback") << "\t" << hyp->verify_score << "\t"
+                << hyp->speech_frames << "\t" << u.text << "\t" << hyp->raw << "\n";
     }
-    auto m = match_intent(rules, AgentInput{1, AgentInput::Source::speech, text});
-    std::string got = m ? m->intent->name : "fallback";
     ++s.n;
     bool oog = u.intent == "fallback";
     if (got == u.intent) ++s.correct;
@@ -217,6 +222,8 @@ int main(int argc, char** argv) {
     if (a == "--dev") utterances = bench::kDevUtterances;
     if (a == "--dump") dump = true;
     if (a == "--garbage-min-phones" && i + 1 < argc) garbage_min_phones = std::atoi(argv[++i]);
+    if (a == "--snr" && i + 1 < argc) noise_snr_db = std::atof(argv[++i]);
+    if (a == "--no-silence-removal") remove_silence = false;
   }
   add_flite_voice({"awb", "awb", "en-GB", "male", 16000}, &register_cmu_us_awb);
   add_flite_voice({"rms", "rms", "en-US", "male", 16000}, &register_cmu_us_rms);
@@ -225,7 +232,8 @@ int main(int argc, char** argv) {
   const RulesSpec& rules = spec->rules;
   if (dump) std::cerr << SphinxRecognizer::rules_grammar(rules, GrammarOptions{true, true, 0.1, garbage_min_phones})->jsgf;
   std::vector<std::string> voices = quick ? std::vector<std::string>{"kal16"} : std::vector<std::string>{"kal16", "awb", "rms"};
-  const Condition kDefault{"grammar + garbage + phone-loop verification (default)", SphinxSearch::grammar, true, true};
+  Condition default_config{"grammar + garbage + phone-loop verification (default)", SphinxSearch::grammar, true, true};
+  default_config.remove_silence = remove_silence;
 
   // Runs one condition over the voices, two at a time (the machine's two cores).
   auto over_voices = [&](const Condition& c, bool narrowband, std::optional<double> snr, std::map<std::string, std::string>* misses) {
@@ -246,14 +254,17 @@ int main(int argc, char** argv) {
     return total;
   };
 
+  std::ostringstream snr_text;
+  snr_text << noise_snr_db;
+  const std::string snr_label = snr_text.str();
   std::map<std::string, std::string> misses;
   header("Intent accuracy of the default configuration (voices: " + std::to_string(voices.size()) + ", " + std::to_string(utterances.size()) + " utterances each)");
   Score all;
   for (bool nb : {false, true}) {
-    for (std::optional<double> snr : {std::optional<double>{}, std::optional<double>{kNoiseSnrDb}}) {
-      Score s = over_voices(kDefault, nb, snr, &misses);
+    for (std::optional<double> snr : {std::optional<double>{}, std::optional<double>{noise_snr_db}}) {
+      Score s = over_voices(default_config, nb, snr, &misses);
       all += s;
-      row(std::string(nb ? "8 kHz G.711 mu-law, spectral folding" : "16 kHz") + (snr ? ", white noise 20 dB SNR" : ", clean"), s);
+      row(std::string(nb ? "8 kHz G.711 mu-law, spectral folding" : "16 kHz") + (snr ? ", white noise " + snr_label + " dB SNR" : ", clean"), s);
     }
   }
   row("all of the above", all);
@@ -263,25 +274,34 @@ int main(int argc, char** argv) {
   for (auto [name, mode] : {std::pair{"properly upsampled 16 kHz (none)", NarrowbandMode::none},
                             std::pair{"spectral folding (fold)", NarrowbandMode::fold},
                             std::pair{"8 kHz front end, edited feat.params (native8k)", NarrowbandMode::native8k}}) {
-    Condition c = kDefault;
+    Condition c = default_config;
     c.narrowband_mode = mode;
     row(name, over_voices(c, true, std::nullopt, nullptr));
   }
 
-  header("Noise suppression (16 kHz, clean and with white noise 20 dB SNR, grammar + verification)");
+  header("Noise suppression (16 kHz, clean and with white noise " + snr_label + " dB SNR, grammar + verification)");
   for (int level : {-1, 1, 3}) {
-    Condition c = kDefault;
+    Condition c = default_config;
     c.noise_suppression = level;
     std::string name = level < 0 ? "off" : "WebRTC level " + std::to_string(level);
     row(name + ", clean", over_voices(c, false, std::nullopt, nullptr));
-    row(name + ", noise", over_voices(c, false, kNoiseSnrDb, nullptr));
+    row(name + ", noise", over_voices(c, false, noise_snr_db, nullptr));
+  }
+
+  header("The front end's silence removal (16 kHz, grammar + verification)");
+  for (bool on : {true, false}) {
+    Condition c = default_config;
+    c.remove_silence = on;
+    std::string name = on ? "silence removal on (default)" : "silence removal off";
+    row(name + ", clean", over_voices(c, false, std::nullopt, nullptr));
+    row(name + ", noise", over_voices(c, false, noise_snr_db, nullptr));
   }
 
   header("Out-of-grammar strategies and searches (16 kHz, clean)");
   row("grammar, no out-of-grammar path", over_voices(Condition{"", SphinxSearch::grammar, false, false}, false, {}, nullptr));
   row("grammar + <garbage> words only", over_voices(Condition{"", SphinxSearch::grammar, false, true}, false, {}, nullptr));
   row("grammar + phone-loop verification only", over_voices(Condition{"", SphinxSearch::grammar, true, false}, false, {}, nullptr));
-  row("grammar + garbage + verification (default)", over_voices(kDefault, false, {}, nullptr));
+  row("grammar + garbage + verification (default)", over_voices(default_config, false, {}, nullptr));
   row("keyphrase spotting (intent phrases)", over_voices(Condition{"", SphinxSearch::keyphrase, false, false}, false, {}, nullptr));
   row("generic language model (open dictation)", over_voices(Condition{"", SphinxSearch::lm, false, false}, false, {}, nullptr));
   row("generic language model, 8 kHz G.711 folded", over_voices(Condition{"", SphinxSearch::lm, false, false}, true, {}, nullptr));

@@ -39,10 +39,17 @@ constexpr std::size_t kMaxIdlePerKind = 32;
 
 static_assert(std::is_same_v<mfcc_t, float>, "sphinxbase built with FIXED_POINT is not supported");
 
+// The front-end settings a decoder is created with (decoders are pooled per kind).
+struct FrontEnd {
+  bool native8k = false;
+  bool remove_silence = true;
+  std::size_t index() const { return (native8k ? 2U : 0U) + (remove_silence ? 1U : 0U); }
+};
+
 struct Decoder {
   ps_decoder_t* ps = nullptr;
   std::vector<mfcc_t> cmn_initial;  // the model's cepstral mean (feat.params cmninit)
-  bool native8k = false;
+  FrontEnd front_end;
   std::deque<std::string> searches;  // compiled grammars / keyphrase lists, oldest first
   bool has_lm = false;
   bool has_phones = false;
@@ -90,49 +97,51 @@ class DecoderPool {
     return pool;
   }
 
-  core::Result<std::unique_ptr<Decoder>> acquire(bool native8k) {
+  core::Result<std::unique_ptr<Decoder>> acquire(FrontEnd front_end) {
     {
       std::lock_guard lock(mu_);
-      auto& idle = idle_[native8k ? 1 : 0];
+      auto& idle = idle_[front_end.index()];
       if (!idle.empty()) {
         auto d = std::move(idle.back());
         idle.pop_back();
         return d;
       }
     }
-    return create(native8k);
+    return create(front_end);
   }
 
   void release(std::unique_ptr<Decoder> d) {
     if (!d) return;
     std::lock_guard lock(mu_);
-    auto& idle = idle_[d->native8k ? 1 : 0];
+    auto& idle = idle_[d->front_end.index()];
     if (idle.size() < kMaxIdlePerKind) idle.push_back(std::move(d));
   }
 
  private:
-  core::Result<std::unique_ptr<Decoder>> create(bool native8k) {
+  core::Result<std::unique_ptr<Decoder>> create(FrontEnd front_end) {
     // Decoder set-up touches sphinxbase globals (its log file): one at a time.
     std::lock_guard lock(create_mu_);
     err_set_logfp(nullptr);
     std::string featparams;
-    if (native8k) {
+    const char* remove_silence = front_end.remove_silence ? "yes" : "no";
+    if (front_end.native8k) {
       auto p = feat8k_params();
       if (!p) return std::unexpected(p.error());
       featparams = *p;
     }
-    cmd_ln_t* cfg = native8k ? cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", kHmm.c_str(), "-dict", kDict.c_str(),
-                                           "-samprate", "8000", "-nfft", "256", "-featparams", featparams.c_str(),
-                                           "-logfn", "/dev/null", nullptr)
-                             : cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", kHmm.c_str(), "-dict", kDict.c_str(),
-                                           "-samprate", "16000", "-logfn", "/dev/null", nullptr);
+    cmd_ln_t* cfg = front_end.native8k
+                        ? cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", kHmm.c_str(), "-dict", kDict.c_str(), "-samprate",
+                                      "8000", "-nfft", "256", "-featparams", featparams.c_str(), "-remove_silence",
+                                      remove_silence, "-logfn", "/dev/null", nullptr)
+                        : cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", kHmm.c_str(), "-dict", kDict.c_str(), "-samprate",
+                                      "16000", "-remove_silence", remove_silence, "-logfn", "/dev/null", nullptr);
     if (cfg == nullptr) return fail(Errc::unavailable, "pocketsphinx: bad decoder configuration");
     ps_decoder_t* ps = ps_init(cfg);
     cmd_ln_free_r(cfg);  // the decoder keeps its own reference
     if (ps == nullptr) return fail(Errc::unavailable, "pocketsphinx: cannot load the model in " + kHmm);
     auto d = std::make_unique<Decoder>();
     d->ps = ps;
-    d->native8k = native8k;
+    d->front_end = front_end;
     cmn_t* cmn = ps_get_feat(ps)->cmn_struct;
     d->cmn_initial.resize(static_cast<std::size_t>(cmn->veclen));
     cmn_live_get(cmn, d->cmn_initial.data());
@@ -141,7 +150,7 @@ class DecoderPool {
 
   std::mutex mu_;
   std::mutex create_mu_;
-  std::vector<std::unique_ptr<Decoder>> idle_[2];
+  std::vector<std::unique_ptr<Decoder>> idle_[4];  // by FrontEnd::index()
 };
 
 // word -> phones of its first pronunciation ("word(2)" lines are alternatives).
@@ -330,13 +339,14 @@ struct SphinxRecognizer::State {
 };
 
 core::Result<SphinxRecognizer> SphinxRecognizer::create(SphinxConfig config) {
-  auto decoder = DecoderPool::instance().acquire(config.narrowband == NarrowbandMode::native8k);
+  const FrontEnd front_end{config.narrowband == NarrowbandMode::native8k, config.remove_silence};
+  auto decoder = DecoderPool::instance().acquire(front_end);
   if (!decoder) return std::unexpected(decoder.error());
   auto state = std::make_unique<State>();
   state->decoder = std::move(*decoder);
   if (auto s = select_search(*state->decoder, config); !s) return std::unexpected(s.error());
   if (config.verify && config.search == SphinxSearch::grammar) {
-    auto phones = DecoderPool::instance().acquire(config.narrowband == NarrowbandMode::native8k);
+    auto phones = DecoderPool::instance().acquire(front_end);
     if (!phones) return std::unexpected(phones.error());
     state->phones = std::move(*phones);
     if (auto s = select_phone_loop(*state->phones); !s) return std::unexpected(s.error());
@@ -423,6 +433,7 @@ core::Result<SphinxHypothesis> SphinxRecognizer::finish() {
   h.raw = any ? hyp : "";
   h.text = clean(hyp, s.config.garbage_words);
   h.audio_seconds = static_cast<double>(s.samples) / 16000.0;
+  h.decoded_frames = ps_get_n_frames(s.decoder->ps);
   if (any && s.phones) {
     ps_decoder_t* loop = s.phones->ps;
     int32 phone_score = 0;

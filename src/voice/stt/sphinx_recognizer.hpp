@@ -50,6 +50,11 @@ struct SphinxConfig {
   double keyphrase_threshold = 1e-20;
   std::vector<std::string> garbage_words;  // removed from hypotheses (RulesGrammar::garbage_words)
   NarrowbandMode narrowband = NarrowbandMode::none;
+  // The front end's own voice detector drops the frames it takes for silence (-remove_silence).
+  // Off, every frame is decoded: on digital silence around the speech the word error fell from
+  // 10.5 % to 2.1 %, but with 20 dB of white noise intent accuracy fell from 70 % to 31 %
+  // (docs/benchmarks.md), so it stays on.
+  bool remove_silence = true;
 };
 
 struct SphinxHypothesis {
@@ -58,6 +63,7 @@ struct SphinxHypothesis {
   float confidence = -1.0F;  // verify: logistic of the margin over the threshold; else the posterior if known
   double verify_score = 0;   // verify: (grammar - phone loop) score per speech frame
   int speech_frames = 0;     // verify: 10 ms frames the phone loop spent in phones
+  int decoded_frames = 0;    // 10 ms frames the search decoded (silence removal drops some)
   double audio_seconds = 0;
 };
 
