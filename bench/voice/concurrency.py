@@ -14,7 +14,7 @@ CPU is read from /proc over the window in which all N calls are up: the daemon (
 threads), the baresip callers (the driver shares the two cores), and everything else on the
 machine (other developers' builds). With --perf, the last step is profiled with perf record -g.
 
-  concurrency.py BUILD_DIR [--steps 4,8,16,...] [--turns 5] [--budget 170] [--perf DIR]
+  concurrency.py BUILD_DIR [--steps 4,8,16,...] [--turns 5] [--budget 170] [--warmup N] [--perf DIR]
 """
 import argparse
 import json
@@ -38,9 +38,9 @@ def cpu_times():
 
 
 class Step:
-    def __init__(self, daemon, agent, speech, n, turns, margin_s, workdir, perf_dir=None):
+    def __init__(self, daemon, agent, speech, n, turns, margin_s, workdir, perf_dir=None, label=None):
         self.daemon, self.agent, self.n, self.turns = daemon, agent, n, turns
-        self.workdir = os.path.join(workdir, f"n{n}")
+        self.workdir = os.path.join(workdir, label or f"n{n}")
         os.makedirs(self.workdir)
         phrases = cb.ivr_phrases()
         self.callers = []
@@ -128,6 +128,9 @@ def main():
     ap.add_argument("--turns", type=int, default=5, help="caller turns per call (the first is not counted)")
     ap.add_argument("--margin", type=float, default=1.5, help="silence after each reply's length (s)")
     ap.add_argument("--budget", type=float, default=170.0, help="seconds; no step starts that would overrun it")
+    ap.add_argument("--warmup", type=int, default=0,
+                    help="first run a step of this many calls that is printed but not scored, so the ramp measures "
+                         "a daemon whose decoder pool is warm (a cold pool creates each new call's decoders)")
     ap.add_argument("--perf", help="profile every step with perf record into this directory")
     ap.add_argument("--json", help="write the raw results here")
     a = ap.parse_args()
@@ -143,8 +146,10 @@ def main():
                   "| TTS first audio p95 | transport p95 | daemon CPU (cores) | busiest daemon threads | baresip CPU "
                   "| others' CPU | load |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|")
             last_ok = 0
-            for n in [int(x) for x in a.steps.split(",")]:
-                step = Step(daemon, agent, speech, n, a.turns, a.margin, w, a.perf)
+            steps = [int(x) for x in a.steps.split(",")]
+            for i, n in enumerate(([a.warmup] if a.warmup else []) + steps):
+                warming = bool(a.warmup) and i == 0
+                step = Step(daemon, agent, speech, n, a.turns, a.margin, w, a.perf, label="warmup" if warming else None)
                 length = max(s for _, s in step.callers) * (1 + 1 / a.turns) + 10
                 if time.monotonic() - started + length > a.budget:
                     print(f"(time budget: the step with {n} calls would end after {a.budget:.0f} s)")
@@ -153,10 +158,12 @@ def main():
                 results.append(r)
                 p50, p95, parts, answered, ok = summary(r)
                 th = " + ".join(f"{t:.2f}" for t in r["busiest_threads_cores"])
-                print(f"| {n} | {len(r['rows'])} of {r['turns_expected']} | {p50:.0f} / {p95:.0f} "
+                print(f"| {n}{' (warm-up, not scored)' if warming else ''} | {len(r['rows'])} of {r['turns_expected']} | {p50:.0f} / {p95:.0f} "
                       f"| {parts['endpointing'][1]:.0f} | {parts['stt'][1]:.0f} | {parts['agent'][1]:.0f} "
                       f"| {parts['tts'][1]:.0f} | {parts['transport'][1]:.0f} | {r['daemon_cores']:.2f} | {th} "
                       f"| {r['baresip_cores']:.2f} | {r['other_cores']:.2f} | {r['load']:.1f} |", flush=True)
+                if warming:
+                    continue
                 if not ok:
                     break
                 last_ok = n

@@ -6,7 +6,7 @@
 //   voice_accuracy [--quick] [--dev] [--dump] [--garbage-min-phones N] [--snr DB] [--no-silence-removal]
 //     --quick: one voice, the default configuration only; --dev: the development set instead of
 //     the test set; --dump: a line per utterance (DUMP voice rate noise ref selected
-//     unverified_intent verify_score speech_frames text raw); --garbage-min-phones N: the
+//     unverified_intent verify_score speech_frames text raw dictation phone_distance); --garbage-min-phones N: the
 //     grammar's garbage words have at least N phones; --snr DB: the noisy conditions' SNR (20);
 //     --no-silence-removal: the default configuration's front end decodes every frame
 #include <algorithm>
@@ -39,7 +39,6 @@ using namespace parley::voice;
 using Pcm = std::vector<std::int16_t>;
 
 namespace {
-
 
 Pcm g711(Pcm wide) {
   auto codec = media::codec::make_codec(0);  // PCMU
@@ -77,19 +76,6 @@ Pcm prepare(const Pcm& speech, bool narrowband, std::optional<double> snr_db, st
   return narrowband ? g711(std::move(p)) : p;
 }
 
-std::size_t edit_distance(const std::vector<std::string>& a, const std::vector<std::string>& b) {
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
 struct Condition {
   std::string name;
   SphinxSearch search = SphinxSearch::grammar;
@@ -98,6 +84,7 @@ struct Condition {
   NarrowbandMode narrowband_mode = NarrowbandMode::fold;
   int noise_suppression = TurnSpec{}.noise_suppression;
   bool remove_silence = SphinxConfig{}.remove_silence;
+  bool dictation_check = false;
 };
 
 struct Score {
@@ -132,6 +119,7 @@ Score run(const Condition& c, const RulesSpec& rules, std::string_view voice, bo
   SphinxConfig cfg;
   cfg.search = c.search;
   cfg.verify = c.verify;
+  cfg.dictation_check = c.verify && c.dictation_check;
   if (c.search == SphinxSearch::grammar) {
     cfg.jsgf = grammar->jsgf;
     cfg.garbage_words = grammar->garbage_words;
@@ -168,7 +156,8 @@ Score run(const Condition& c, const RulesSpec& rules, std::string_view voice, bo
       std::lock_guard lock(dump_mu);
       std::cout << "DUMP\t" << voice << "\t" << (narrowband ? 8 : 16) << "\t" << (snr ? "noise" : "clean") << "\t" << u.intent << "\t"
                 << got << "\t" << (unverified ? unverified->intent->name : "fallback") << "\t" << hyp->verify_score << "\t"
-                << hyp->speech_frames << "\t" << u.text << "\t" << hyp->raw << "\n";
+                << hyp->speech_frames << "\t" << u.text << "\t" << hyp->raw << "\t" << hyp->dictation << "\t"
+                << hyp->phone_distance << "\n";
     }
     ++s.n;
     bool oog = u.intent == "fallback";
@@ -179,7 +168,7 @@ Score run(const Condition& c, const RulesSpec& rules, std::string_view voice, bo
     } else {
       auto ref = text::words(u.text);
       s.words += ref.size();
-      s.word_errors += edit_distance(text::words(text), ref);
+      s.word_errors += text::edit_distance(text::words(text), ref);
     }
     if (got != u.intent && got != "fallback") ++s.wrong_intent;
     if (misses && got != u.intent) {
@@ -232,8 +221,11 @@ int main(int argc, char** argv) {
   const RulesSpec& rules = spec->rules;
   if (dump) std::cerr << SphinxRecognizer::rules_grammar(rules, GrammarOptions{true, true, 0.1, garbage_min_phones})->jsgf;
   std::vector<std::string> voices = quick ? std::vector<std::string>{"kal16"} : std::vector<std::string>{"kal16", "awb", "rms"};
-  Condition default_config{"grammar + garbage + phone-loop verification (default)", SphinxSearch::grammar, true, true};
+  Condition default_config{"grammar + garbage + phone-loop verification + dictation cross-check (default)", SphinxSearch::grammar, true, true};
   default_config.remove_silence = remove_silence;
+  default_config.dictation_check = true;
+  Condition without_dictation = default_config;
+  without_dictation.dictation_check = false;
 
   // Runs one condition over the voices, two at a time (the machine's two cores).
   auto over_voices = [&](const Condition& c, bool narrowband, std::optional<double> snr, std::map<std::string, std::string>* misses) {
@@ -301,7 +293,8 @@ int main(int argc, char** argv) {
   row("grammar, no out-of-grammar path", over_voices(Condition{"", SphinxSearch::grammar, false, false}, false, {}, nullptr));
   row("grammar + <garbage> words only", over_voices(Condition{"", SphinxSearch::grammar, false, true}, false, {}, nullptr));
   row("grammar + phone-loop verification only", over_voices(Condition{"", SphinxSearch::grammar, true, false}, false, {}, nullptr));
-  row("grammar + garbage + verification (default)", over_voices(default_config, false, {}, nullptr));
+  row("grammar + garbage + verification", over_voices(without_dictation, false, {}, nullptr));
+  row("grammar + garbage + verification + dictation cross-check (default)", over_voices(default_config, false, {}, nullptr));
   row("keyphrase spotting (intent phrases)", over_voices(Condition{"", SphinxSearch::keyphrase, false, false}, false, {}, nullptr));
   row("generic language model (open dictation)", over_voices(Condition{"", SphinxSearch::lm, false, false}, false, {}, nullptr));
   row("generic language model, 8 kHz G.711 folded", over_voices(Condition{"", SphinxSearch::lm, false, false}, true, {}, nullptr));

@@ -67,11 +67,12 @@ void BM_EspeakSynthesis(benchmark::State& state) {
 }
 BENCHMARK(BM_EspeakSynthesis)->Unit(benchmark::kMillisecond);
 
-void BM_PocketsphinxDecode(benchmark::State& state, SphinxSearch search, bool verify, NarrowbandMode nb) {
+void BM_PocketsphinxDecode(benchmark::State& state, SphinxSearch search, bool verify, bool dictation_check, NarrowbandMode nb) {
   auto grammar = SphinxRecognizer::rules_grammar(rules());
   SphinxConfig cfg;
   cfg.search = search;
   cfg.verify = verify;
+  cfg.dictation_check = dictation_check;
   cfg.narrowband = nb;
   cfg.jsgf = grammar->jsgf;
   cfg.keyphrases = grammar->keyphrases;
@@ -88,15 +89,19 @@ void BM_PocketsphinxDecode(benchmark::State& state, SphinxSearch search, bool ve
   }
   rtf(state, static_cast<double>(audio.size()) / 16000.0);
 }
-BENCHMARK_CAPTURE(BM_PocketsphinxDecode, grammar_verified, SphinxSearch::grammar, true, NarrowbandMode::none)
+BENCHMARK_CAPTURE(BM_PocketsphinxDecode, grammar_verified_dictation_checked, SphinxSearch::grammar, true, true,
+                  NarrowbandMode::none)
     ->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_PocketsphinxDecode, grammar, SphinxSearch::grammar, false, NarrowbandMode::none)
+BENCHMARK_CAPTURE(BM_PocketsphinxDecode, grammar_verified, SphinxSearch::grammar, true, false, NarrowbandMode::none)
     ->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_PocketsphinxDecode, grammar_verified_folded_8k, SphinxSearch::grammar, true, NarrowbandMode::fold)
+BENCHMARK_CAPTURE(BM_PocketsphinxDecode, grammar, SphinxSearch::grammar, false, false, NarrowbandMode::none)
     ->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_PocketsphinxDecode, keyphrase, SphinxSearch::keyphrase, false, NarrowbandMode::none)
+BENCHMARK_CAPTURE(BM_PocketsphinxDecode, grammar_verified_dictation_checked_folded_8k, SphinxSearch::grammar, true, true,
+                  NarrowbandMode::fold)
     ->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_PocketsphinxDecode, language_model, SphinxSearch::lm, false, NarrowbandMode::none)
+BENCHMARK_CAPTURE(BM_PocketsphinxDecode, keyphrase, SphinxSearch::keyphrase, false, false, NarrowbandMode::none)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_PocketsphinxDecode, language_model, SphinxSearch::lm, false, false, NarrowbandMode::none)
     ->Unit(benchmark::kMillisecond);
 
 // Parley's own per-frame work on the I/O thread: VAD (WebRTC, two 10 ms calls), turn detector and

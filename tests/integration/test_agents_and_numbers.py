@@ -214,15 +214,17 @@ def test_tts_voices_lists_the_embedded_voices(parley):
 def test_turn_taking_and_fallback_settings_are_validated(parley):
     ok = parley.post("/voice/agents", {"name": "tuned", "voice": {
         "turn": {"endpoint_silence_ms": 500, "barge_in_ms": 250, "noise_suppression": -1},
-        "stt": {"provider": "deepgram", "fallback": "pocketsphinx", "narrowband": "fold"},
+        "stt": {"provider": "deepgram", "fallback": "pocketsphinx", "narrowband": "fold", "dictation_check": False},
         "tts": {"provider": "openai", "fallback": "flite"}}})
     assert ok.status == 201, ok
     assert ok.json()["voice"]["turn"]["endpoint_silence_ms"] == 500
+    assert ok.json()["voice"]["stt"]["dictation_check"] is False
     for voice, field in [({"turn": {"endpoint_silence_ms": 50}}, "voice.turn.endpoint_silence_ms"),
                          ({"turn": {"vad": 1}}, "voice.turn.vad"),
                          ({"turn": "fast"}, "voice.turn"),
                          ({"stt": {"fallback": "siri"}}, "voice.stt.fallback"),
-                         ({"stt": {"narrowband": "upsample"}}, "voice.stt.narrowband")]:
+                         ({"stt": {"narrowband": "upsample"}}, "voice.stt.narrowband"),
+                         ({"stt": {"dictation_check": "yes"}}, "voice.stt.dictation_check")]:
         assert_error(parley.post("/voice/agents", {"name": "bad", "voice": voice}), 422, field=field)
     assert_error(parley.post("/voice/agents", {"name": "bad", "llm": {"provider": "openai", "model": "m",
                                                                      "fallback": "bard"}}), 422, field="llm.fallback")

@@ -22,7 +22,7 @@ constexpr std::string_view kSttFields[] = {"provider", "model", "language"};
 constexpr std::string_view kTtsCloudFields[] = {"base_url", "timeout_ms", "idle_timeout_ms", "fallback"};
 constexpr std::string_view kSttCloudFields[] = {"base_url",     "timeout_ms",          "endpointing_ms", "utterance_end_ms",
                                                 "smart_format", "finalize_timeout_ms", "keepalive_ms",   "fallback",
-                                                "narrowband"};
+                                                "narrowband",   "dictation_check"};
 constexpr std::string_view kLlmFields[] = {"provider", "model",      "base_url",        "temperature", "max_tokens",
                                            "tools",    "timeout_ms", "idle_timeout_ms", "stream_usage", "fallback"};
 constexpr std::string_view kBuiltinTools[] = {"end_call", "transfer_call", "send_dtmf"};
@@ -309,6 +309,7 @@ Result<json::object> normalize(json::object in) {
     if (auto r = ef.one_of("fallback", e.providers); !r) return std::unexpected(r.error());
     if (e.key == "stt") {
       if (auto r = ef.one_of("narrowband", {"fold", "native8k", "none"}); !r) return std::unexpected(r.error());
+      if (auto r = ef.boolean("dictation_check"); !r) return std::unexpected(r.error());
     }
     for (auto k : e.fields) {
       if (auto r = ef.string(k, 200); !r) return std::unexpected(r.error());

@@ -56,19 +56,6 @@ constexpr std::string_view kLead[] = {"please", "um",     "uh",     "yes",      
                                       "i want to", "i need to", "i would like to", "can you", "can i"};
 constexpr std::string_view kTail[] = {"please", "thanks", "thank you"};
 
-std::size_t edit_distance(const std::vector<std::string>& a, const std::vector<std::string>& b) {
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
 // "<x> [<x> [<x>]]": one to `max` of `rule`. Not "<x>+": sphinxbase compiles a rule that is only a
 // Kleene plus into a loop back to the state the rule was entered from, and where that state also
 // starts other alternatives the search leaves the rule for them ("<garbage> = <gw>+" decoded as
@@ -153,7 +140,7 @@ class Builder {
       auto ph = pronounce_(s);
       if (exclude.contains(s) || ph.size() < static_cast<std::size_t>(opt_.garbage_min_phones)) continue;
       bool look_alike = std::any_of(vocabulary.begin(), vocabulary.end(), [&](const std::vector<std::string>& v) {
-        return !v.empty() && edit_distance(ph, v) <= std::max<std::size_t>(1, ph.size() / 3);
+        return !v.empty() && text::edit_distance(ph, v) <= std::max<std::size_t>(1, ph.size() / 3);
       });
       if (!look_alike) out_.garbage_words.push_back(s);
     }

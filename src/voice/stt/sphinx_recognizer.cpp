@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdlib>
 #include <deque>
@@ -22,6 +23,7 @@
 #include <unordered_map>
 
 #include "media/dsp/resampler.hpp"
+#include "voice/text/words.hpp"
 
 namespace parley::voice {
 namespace fs = std::filesystem;
@@ -39,11 +41,14 @@ constexpr std::size_t kMaxIdlePerKind = 32;
 
 static_assert(std::is_same_v<mfcc_t, float>, "sphinxbase built with FIXED_POINT is not supported");
 
-// The front-end settings a decoder is created with (decoders are pooled per kind).
+// The settings a decoder is created with (decoders are pooled per kind). Dictation decoders are a
+// kind of their own: each loads the generic language model once (~0.35 s, tens of MB), which the
+// grammar and phone-loop decoders never need.
 struct FrontEnd {
   bool native8k = false;
   bool remove_silence = true;
-  std::size_t index() const { return (native8k ? 2U : 0U) + (remove_silence ? 1U : 0U); }
+  bool dictation = false;
+  std::size_t index() const { return (dictation ? 4U : 0U) + (native8k ? 2U : 0U) + (remove_silence ? 1U : 0U); }
 };
 
 struct Decoder {
@@ -122,19 +127,18 @@ class DecoderPool {
     // Decoder set-up touches sphinxbase globals (its log file): one at a time.
     std::lock_guard lock(create_mu_);
     err_set_logfp(nullptr);
-    std::string featparams;
-    const char* remove_silence = front_end.remove_silence ? "yes" : "no";
+    std::vector<std::string> args = {"parley", "-hmm", kHmm, "-dict", kDict, "-logfn", "/dev/null",
+                                     "-remove_silence", front_end.remove_silence ? "yes" : "no"};
     if (front_end.native8k) {
-      auto p = feat8k_params();
-      if (!p) return std::unexpected(p.error());
-      featparams = *p;
+      auto featparams = feat8k_params();
+      if (!featparams) return std::unexpected(featparams.error());
+      args.insert(args.end(), {"-samprate", "8000", "-nfft", "256", "-featparams", *featparams});
+    } else {
+      args.insert(args.end(), {"-samprate", "16000"});
     }
-    cmd_ln_t* cfg = front_end.native8k
-                        ? cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", kHmm.c_str(), "-dict", kDict.c_str(), "-samprate",
-                                      "8000", "-nfft", "256", "-featparams", featparams.c_str(), "-remove_silence",
-                                      remove_silence, "-logfn", "/dev/null", nullptr)
-                        : cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", kHmm.c_str(), "-dict", kDict.c_str(), "-samprate",
-                                      "16000", "-remove_silence", remove_silence, "-logfn", "/dev/null", nullptr);
+    std::vector<char*> argv;  // cmd_ln_parse_r skips argv[0], as a program's arguments
+    for (auto& a : args) argv.push_back(a.data());
+    cmd_ln_t* cfg = cmd_ln_parse_r(nullptr, ps_args(), static_cast<int32>(argv.size()), argv.data(), TRUE);
     if (cfg == nullptr) return fail(Errc::unavailable, "pocketsphinx: bad decoder configuration");
     ps_decoder_t* ps = ps_init(cfg);
     cmd_ln_free_r(cfg);  // the decoder keeps its own reference
@@ -150,7 +154,7 @@ class DecoderPool {
 
   std::mutex mu_;
   std::mutex create_mu_;
-  std::vector<std::unique_ptr<Decoder>> idle_[4];  // by FrontEnd::index()
+  std::vector<std::unique_ptr<Decoder>> idle_[8];  // by FrontEnd::index()
 };
 
 // word -> phones of its first pronunciation ("word(2)" lines are alternatives).
@@ -289,6 +293,30 @@ std::string clean(const char* hyp, const std::vector<std::string>& garbage) {
   return strip_garbage(hyp, garbage);
 }
 
+std::vector<std::string> phones_of(std::string_view text) {
+  std::vector<std::string> out;
+  for (const auto& w : text::words(text)) {
+    auto ph = SphinxRecognizer::pronounce(w);
+    if (ph.empty()) ph = {"?" + w};  // not in the dictionary: one phone that matches only itself
+    out.insert(out.end(), ph.begin(), ph.end());
+  }
+  return out;
+}
+
+// SphinxConfig::dictation_check, on a hypothesis the grammar and the phone loop have scored.
+// `margin`: verify_score over the verification threshold.
+void cross_check(SphinxHypothesis& h, const SphinxConfig& cfg, const char* dictation, double margin) {
+  h.dictation = dictation != nullptr ? dictation : "";
+  h.grammar_text = h.text.empty() ? clean(h.raw.c_str(), cfg.garbage_words) : h.text;
+  if (!h.text.empty()) {
+    auto grammar = phones_of(h.text);
+    h.phone_distance = static_cast<double>(text::edit_distance(grammar, phones_of(h.dictation))) /
+                       static_cast<double>(std::max<std::size_t>(1, grammar.size()));
+    if (h.phone_distance > cfg.dictation_max_phone_distance && margin < cfg.dictation_overruled_margin) h.text.clear();
+  }
+  if (h.text.empty()) h.text = h.dictation;
+}
+
 }  // namespace
 
 // ---- SpectralFolder ----
@@ -324,7 +352,8 @@ std::vector<std::int16_t> SpectralFolder::process(std::span<const std::int16_t> 
 struct SphinxRecognizer::State {
   SphinxConfig config;
   std::unique_ptr<Decoder> decoder;
-  std::unique_ptr<Decoder> phones;  // verify: the phone loop, fed the same audio
+  std::unique_ptr<Decoder> phones;     // verify: the phone loop, fed the same audio
+  std::unique_ptr<Decoder> dictation;  // dictation_check: the generic language model, fed the same audio
   // Live CMN adapts a decoder to the audio it heard; decoders are pooled across calls, so each
   // utterance starts from the call's own mean (set_cepstral_mean) or the model's.
   std::vector<mfcc_t> cmn;
@@ -334,8 +363,15 @@ struct SphinxRecognizer::State {
   ~State() {
     DecoderPool::instance().release(std::move(decoder));
     DecoderPool::instance().release(std::move(phones));
+    DecoderPool::instance().release(std::move(dictation));
   }
-
+  // The decoders the utterance is fed to (null where a check is off).
+  std::array<Decoder*, 3> all() const { return {decoder.get(), phones.get(), dictation.get()}; }
+  void end_utterance() {
+    for (Decoder* d : all()) {
+      if (d != nullptr) ps_end_utt(d->ps);
+    }
+  }
 };
 
 core::Result<SphinxRecognizer> SphinxRecognizer::create(SphinxConfig config) {
@@ -350,6 +386,14 @@ core::Result<SphinxRecognizer> SphinxRecognizer::create(SphinxConfig config) {
     if (!phones) return std::unexpected(phones.error());
     state->phones = std::move(*phones);
     if (auto s = select_phone_loop(*state->phones); !s) return std::unexpected(s.error());
+    if (config.dictation_check) {
+      FrontEnd dictation_kind = front_end;
+      dictation_kind.dictation = true;
+      auto dictation = DecoderPool::instance().acquire(dictation_kind);
+      if (!dictation) return std::unexpected(dictation.error());
+      state->dictation = std::move(*dictation);
+      if (auto s = select_search(*state->dictation, SphinxConfig{.search = SphinxSearch::lm}); !s) return std::unexpected(s.error());
+    }
   }
   if (config.narrowband != NarrowbandMode::none) state->folder.emplace();
   state->config = std::move(config);
@@ -360,23 +404,17 @@ SphinxRecognizer::SphinxRecognizer(std::unique_ptr<State> state) : state_(std::m
 SphinxRecognizer::SphinxRecognizer(SphinxRecognizer&&) noexcept = default;
 SphinxRecognizer& SphinxRecognizer::operator=(SphinxRecognizer&&) noexcept = default;
 SphinxRecognizer::~SphinxRecognizer() {
-  if (!state_ || !state_->in_utterance) return;
-  ps_end_utt(state_->decoder->ps);
-  if (state_->phones) ps_end_utt(state_->phones->ps);
+  if (state_ && state_->in_utterance) state_->end_utterance();
 }
 
 core::Status SphinxRecognizer::start() {
   auto& s = *state_;
-  if (s.in_utterance) ps_end_utt(s.decoder->ps);
-  if (s.in_utterance && s.phones) ps_end_utt(s.phones->ps);
-  auto reset_cmn = [&s](Decoder& d) {
-    const auto& mean = s.cmn.size() == d.cmn_initial.size() ? s.cmn : d.cmn_initial;
-    cmn_live_set(ps_get_feat(d.ps)->cmn_struct, mean.data());
-  };
-  reset_cmn(*s.decoder);
-  if (s.phones) reset_cmn(*s.phones);
-  if (ps_start_utt(s.decoder->ps) != 0 || (s.phones && ps_start_utt(s.phones->ps) != 0)) {
-    return fail(Errc::internal, "pocketsphinx: cannot start an utterance");
+  if (s.in_utterance) s.end_utterance();
+  for (Decoder* d : s.all()) {
+    if (d == nullptr) continue;
+    const auto& mean = s.cmn.size() == d->cmn_initial.size() ? s.cmn : d->cmn_initial;
+    cmn_live_set(ps_get_feat(d->ps)->cmn_struct, mean.data());
+    if (ps_start_utt(d->ps) != 0) return fail(Errc::internal, "pocketsphinx: cannot start an utterance");
   }
   s.in_utterance = true;
   s.samples = 0;
@@ -397,9 +435,10 @@ core::Status SphinxRecognizer::process(std::span<const std::int16_t> pcm) {
     transformed = s.folder->decimate(pcm);
     in = transformed;
   }
-  if (ps_process_raw(s.decoder->ps, in.data(), in.size(), FALSE, FALSE) < 0 ||
-      (s.phones && ps_process_raw(s.phones->ps, in.data(), in.size(), FALSE, FALSE) < 0)) {
-    return fail(Errc::internal, "pocketsphinx: decoding failed");
+  for (Decoder* d : s.all()) {
+    if (d != nullptr && ps_process_raw(d->ps, in.data(), in.size(), FALSE, FALSE) < 0) {
+      return fail(Errc::internal, "pocketsphinx: decoding failed");
+    }
   }
   return {};
 }
@@ -413,8 +452,8 @@ core::Result<SphinxHypothesis> SphinxRecognizer::finish() {
   auto& s = *state_;
   if (!s.in_utterance) return fail(Errc::invalid_argument, "pocketsphinx: no utterance started");
   s.in_utterance = false;
-  if (ps_end_utt(s.decoder->ps) != 0 || (s.phones && ps_end_utt(s.phones->ps) != 0)) {
-    return fail(Errc::internal, "pocketsphinx: cannot end the utterance");
+  for (Decoder* d : s.all()) {
+    if (d != nullptr && ps_end_utt(d->ps) != 0) return fail(Errc::internal, "pocketsphinx: cannot end the utterance");
   }
   cmn_t* cmn = ps_get_feat(s.decoder->ps)->cmn_struct;
   s.cmn.resize(static_cast<std::size_t>(cmn->veclen));
@@ -444,12 +483,14 @@ core::Result<SphinxHypothesis> SphinxRecognizer::finish() {
     double threshold = s.config.verify_threshold - s.config.verify_length_allowance / speech;
     h.confidence = static_cast<float>(1.0 / (1.0 + std::exp(-(h.verify_score - threshold) / 3.0)));
     if (h.verify_score < threshold) h.text.clear();  // out of grammar
+    if (s.dictation) cross_check(h, s.config, ps_get_hyp(s.dictation->ps, &score), h.verify_score - threshold);
   } else if (any) {
     int32 prob = ps_get_prob(s.decoder->ps);
     double p = logmath_exp(ps_get_logmath(s.decoder->ps), prob);
     if (p > 0 && p <= 1) h.confidence = static_cast<float>(p);
   } else if (s.phones) {
     h.confidence = 0.0F;  // the grammar had no path at all
+    if (s.dictation) cross_check(h, s.config, ps_get_hyp(s.dictation->ps, &score), 0);
   }
   return h;
 }

@@ -12,6 +12,10 @@ namespace parley::voice::text {
 std::vector<std::string> words(std::string_view text);
 std::string join(const std::vector<std::string>& words, std::string_view sep = " ");
 
+// Levenshtein distance between two token sequences (words, or phones): the fewest insertions,
+// deletions and substitutions that turn `a` into `b`.
+std::size_t edit_distance(const std::vector<std::string>& a, const std::vector<std::string>& b);
+
 // "{name}" -> "name"; nullopt for an ordinary word.
 std::optional<std::string_view> placeholder(std::string_view token);
 

@@ -124,3 +124,40 @@ TEST(SphinxRecognizer, LanguageModelTranscribesOpenSpeech) {
   auto text = recognize(cfg, padded(test::speech("thank you for calling", "slt")));
   EXPECT_NE(text.find("thank you"), std::string::npos) << text;
 }
+
+TEST(SphinxRecognizer, DictationCrossCheckRejectsForeignSpeechBuiltLikeAPhrase) {
+  // Sentences that begin like a phrase of the agent: the grammar forces them onto that phrase and
+  // the phone loop lets it pass; the dictation hears what was said, and its text replaces the
+  // grammar's. (A one-word change in a long phrase, "where is my horoscope", still passes: the
+  // phone distance is over the whole result; docs/benchmarks.md.)
+  auto agent = test::support_agent();
+  auto cfg = grammar_config(agent);
+  cfg.dictation_check = true;
+  for (const char* foreign : {"transfer some money to my savings", "where is the post office",
+                              "i need help with the washing machine"}) {
+    auto h = decode(cfg, padded(test::speech(foreign)));
+    EXPECT_FALSE(h.grammar_text.empty()) << foreign;
+    double threshold = cfg.verify_threshold - cfg.verify_length_allowance / std::max(1, h.speech_frames);
+    EXPECT_GE(h.verify_score, threshold) << foreign << ": the phone loop alone would have rejected it";
+    EXPECT_GT(h.phone_distance, cfg.dictation_max_phone_distance) << foreign << ": " << h.grammar_text << " / " << h.dictation;
+    EXPECT_EQ(h.text, h.dictation) << foreign;
+    for (const char* phrase : {"where is my order", "transfer me to a human", "i need help with my order"}) {
+      EXPECT_EQ(h.text.find(phrase), std::string::npos) << foreign << " -> " << h.text;
+    }
+  }
+  // Covered phrases, long and short, pass with their grammar text.
+  for (const char* covered : {"i need help with my order", "where is my order", "goodbye", "press two", "that is all"}) {
+    auto h = decode(cfg, padded(test::speech(covered)));
+    EXPECT_EQ(h.text, covered) << "dictation: " << h.dictation << ", distance " << h.phone_distance;
+  }
+}
+
+TEST(SphinxRecognizer, DictationCrossCheckGivesRejectedSpeechItsTranscript) {
+  auto agent = test::support_agent();
+  auto cfg = grammar_config(agent);
+  cfg.dictation_check = true;
+  auto h = decode(cfg, padded(test::speech("What will the weather be like tomorrow in the city")));
+  EXPECT_EQ(h.text, h.dictation);
+  EXPECT_NE(h.text.find("weather"), std::string::npos) << h.text;
+  EXPECT_LT(h.confidence, 0.5F);
+}

@@ -26,6 +26,15 @@ TEST(Words, ReadsCardinalNumbers) {
   EXPECT_FALSE(number_of({}).has_value());
 }
 
+TEST(Words, EditDistanceCountsInsertionsDeletionsAndSubstitutions) {
+  EXPECT_EQ(edit_distance({}, {}), 0U);
+  EXPECT_EQ(edit_distance({"a", "b"}, {}), 2U);
+  EXPECT_EQ(edit_distance({}, {"a"}), 1U);
+  EXPECT_EQ(edit_distance({"what", "is", "my", "balance"}, {"what", "is", "my", "balance"}), 0U);
+  EXPECT_EQ(edit_distance({"what", "is", "my", "balance"}, {"what", "is", "the", "balance", "now"}), 2U);
+  EXPECT_EQ(edit_distance({"K", "AE", "T"}, {"K", "AA", "T", "S"}), 2U);
+}
+
 TEST(Template, SlotsThenContextWithDottedPathsAndTidyGaps) {
   TemplateVars v(R"({"customer_name": "Jane Doe", "vip": true, "n": 3, "customer": {"first": "Jane"}, "o": {}})");
   v.set_slot("order_number", "1234");
