@@ -119,7 +119,7 @@ Score run(const Condition& c, const RulesSpec& rules, std::string_view voice, bo
   SphinxConfig cfg;
   cfg.search = c.search;
   cfg.verify = c.verify;
-  cfg.dictation_check = c.verify && c.dictation_check;
+  cfg.dictation_check = c.dictation_check;
   if (c.search == SphinxSearch::grammar) {
     cfg.jsgf = grammar->jsgf;
     cfg.garbage_words = grammar->garbage_words;

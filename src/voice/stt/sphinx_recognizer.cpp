@@ -44,7 +44,7 @@ static_assert(std::is_same_v<mfcc_t, float>, "sphinxbase built with FIXED_POINT 
 // The settings a decoder is created with (decoders are pooled per kind). Dictation decoders are a
 // kind of their own: each loads the generic language model once (~0.35 s, tens of MB), which the
 // grammar and phone-loop decoders never need.
-struct FrontEnd {
+struct DecoderKind {
   bool native8k = false;
   bool remove_silence = true;
   bool dictation = false;
@@ -54,7 +54,7 @@ struct FrontEnd {
 struct Decoder {
   ps_decoder_t* ps = nullptr;
   std::vector<mfcc_t> cmn_initial;  // the model's cepstral mean (feat.params cmninit)
-  FrontEnd front_end;
+  DecoderKind kind;
   std::deque<std::string> searches;  // compiled grammars / keyphrase lists, oldest first
   bool has_lm = false;
   bool has_phones = false;
@@ -102,34 +102,34 @@ class DecoderPool {
     return pool;
   }
 
-  core::Result<std::unique_ptr<Decoder>> acquire(FrontEnd front_end) {
+  core::Result<std::unique_ptr<Decoder>> acquire(DecoderKind kind) {
     {
       std::lock_guard lock(mu_);
-      auto& idle = idle_[front_end.index()];
+      auto& idle = idle_[kind.index()];
       if (!idle.empty()) {
         auto d = std::move(idle.back());
         idle.pop_back();
         return d;
       }
     }
-    return create(front_end);
+    return create(kind);
   }
 
   void release(std::unique_ptr<Decoder> d) {
     if (!d) return;
     std::lock_guard lock(mu_);
-    auto& idle = idle_[d->front_end.index()];
+    auto& idle = idle_[d->kind.index()];
     if (idle.size() < kMaxIdlePerKind) idle.push_back(std::move(d));
   }
 
  private:
-  core::Result<std::unique_ptr<Decoder>> create(FrontEnd front_end) {
+  core::Result<std::unique_ptr<Decoder>> create(DecoderKind kind) {
     // Decoder set-up touches sphinxbase globals (its log file): one at a time.
     std::lock_guard lock(create_mu_);
     err_set_logfp(nullptr);
     std::vector<std::string> args = {"parley", "-hmm", kHmm, "-dict", kDict, "-logfn", "/dev/null",
-                                     "-remove_silence", front_end.remove_silence ? "yes" : "no"};
-    if (front_end.native8k) {
+                                     "-remove_silence", kind.remove_silence ? "yes" : "no"};
+    if (kind.native8k) {
       auto featparams = feat8k_params();
       if (!featparams) return std::unexpected(featparams.error());
       args.insert(args.end(), {"-samprate", "8000", "-nfft", "256", "-featparams", *featparams});
@@ -145,7 +145,7 @@ class DecoderPool {
     if (ps == nullptr) return fail(Errc::unavailable, "pocketsphinx: cannot load the model in " + kHmm);
     auto d = std::make_unique<Decoder>();
     d->ps = ps;
-    d->front_end = front_end;
+    d->kind = kind;
     cmn_t* cmn = ps_get_feat(ps)->cmn_struct;
     d->cmn_initial.resize(static_cast<std::size_t>(cmn->veclen));
     cmn_live_get(cmn, d->cmn_initial.data());
@@ -154,7 +154,7 @@ class DecoderPool {
 
   std::mutex mu_;
   std::mutex create_mu_;
-  std::vector<std::unique_ptr<Decoder>> idle_[8];  // by FrontEnd::index()
+  std::vector<std::unique_ptr<Decoder>> idle_[8];  // by DecoderKind::index()
 };
 
 // word -> phones of its first pronunciation ("word(2)" lines are alternatives).
@@ -307,7 +307,6 @@ std::vector<std::string> phones_of(std::string_view text) {
 // `margin`: verify_score over the verification threshold.
 void cross_check(SphinxHypothesis& h, const SphinxConfig& cfg, const char* dictation, double margin) {
   h.dictation = dictation != nullptr ? dictation : "";
-  h.grammar_text = h.text.empty() ? clean(h.raw.c_str(), cfg.garbage_words) : h.text;
   if (!h.text.empty()) {
     auto grammar = phones_of(h.text);
     h.phone_distance = static_cast<double>(text::edit_distance(grammar, phones_of(h.dictation))) /
@@ -375,19 +374,19 @@ struct SphinxRecognizer::State {
 };
 
 core::Result<SphinxRecognizer> SphinxRecognizer::create(SphinxConfig config) {
-  const FrontEnd front_end{config.narrowband == NarrowbandMode::native8k, config.remove_silence};
-  auto decoder = DecoderPool::instance().acquire(front_end);
+  const DecoderKind kind{config.narrowband == NarrowbandMode::native8k, config.remove_silence};
+  auto decoder = DecoderPool::instance().acquire(kind);
   if (!decoder) return std::unexpected(decoder.error());
   auto state = std::make_unique<State>();
   state->decoder = std::move(*decoder);
   if (auto s = select_search(*state->decoder, config); !s) return std::unexpected(s.error());
   if (config.verify && config.search == SphinxSearch::grammar) {
-    auto phones = DecoderPool::instance().acquire(front_end);
+    auto phones = DecoderPool::instance().acquire(kind);
     if (!phones) return std::unexpected(phones.error());
     state->phones = std::move(*phones);
     if (auto s = select_phone_loop(*state->phones); !s) return std::unexpected(s.error());
     if (config.dictation_check) {
-      FrontEnd dictation_kind = front_end;
+      DecoderKind dictation_kind = kind;
       dictation_kind.dictation = true;
       auto dictation = DecoderPool::instance().acquire(dictation_kind);
       if (!dictation) return std::unexpected(dictation.error());
@@ -471,6 +470,7 @@ core::Result<SphinxHypothesis> SphinxRecognizer::finish() {
   bool any = hyp != nullptr && *hyp != '\0';
   h.raw = any ? hyp : "";
   h.text = clean(hyp, s.config.garbage_words);
+  if (s.dictation) h.grammar_text = h.text;
   h.audio_seconds = static_cast<double>(s.samples) / 16000.0;
   h.decoded_frames = ps_get_n_frames(s.decoder->ps);
   if (any && s.phones) {
